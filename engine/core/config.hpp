@@ -1,0 +1,64 @@
+#pragma once
+// JSON configuration with strict key checking (tiny-cuda-nn style "type" objects).
+//
+// A ConfigReader wraps one JSON object and remembers which keys were read. finish() throws if the object
+// holds a key nobody asked for, naming the key, where it was found and the keys that are accepted, so a
+// typo in a config never silently falls back to a default.
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace nf {
+
+using json = nlohmann::json;
+
+class ConfigReader {
+ public:
+  // where: how to name this object in errors, e.g. "config rbf.json: encoding".
+  ConfigReader(json value, std::string where);
+
+  const std::string& where() const { return where_; }
+  const json& value() const { return value_; }
+  bool has(const std::string& key) const;
+
+  // Reads key, or returns fallback when absent. Throws if present with the wrong type.
+  template <class T>
+  T get(const std::string& key, const T& fallback) {
+    if (!value_.contains(key)) {
+      known_.insert(key);
+      return fallback;
+    }
+    return required<T>(key);
+  }
+
+  // Reads key; throws naming the key when absent or of the wrong type.
+  template <class T>
+  T required(const std::string& key) {
+    known_.insert(key);
+    if (!value_.contains(key)) fail(where_, ": missing key '", key, "'");
+    try {
+      return value_.at(key).get<T>();
+    } catch (const json::exception&) {
+      fail(where_, ": key '", key, "' has the wrong type (", value_.at(key).type_name(), ": ",
+           value_.at(key).dump(), ")");
+    }
+  }
+
+  // The sub-object at key (must be an object); an absent key gives an empty object.
+  ConfigReader child(const std::string& key);
+
+  // Throws if the object holds keys that were never read.
+  void finish() const;
+
+ private:
+  json value_;
+  std::string where_;
+  std::set<std::string> known_;
+};
+
+// Parses a JSON file; errors name the file and the parse position.
+json read_json_file(const std::string& path);
+
+}  // namespace nf

@@ -1,0 +1,21 @@
+#pragma once
+// Image quality metrics, computed in double precision on the CPU.
+#include "core/image.hpp"
+
+namespace nf {
+
+// Mean squared error over all pixels and channels. Images must have the same shape.
+double mse(const Image& a, const Image& b);
+
+// PSNR in dB for a data range of 1: -10 log10(MSE). Infinite for identical images.
+double psnr(const Image& a, const Image& b);
+
+// SSIM (Wang et al. 2004): 11x11 Gaussian window, sigma 1.5, K1 = 0.01, K2 = 0.03, data range 1, over the
+// "valid" region (no padding), averaged over channels. Both sides must be at least 11 pixels.
+double ssim(const Image& a, const Image& b);
+
+// Per-pixel mean absolute error over channels, shown with a perceptual colour map (dark = 0, bright yellow
+// >= max_error). Returns an RGB image in [0,1].
+Image error_map(const Image& a, const Image& b, double max_error);
+
+}  // namespace nf

@@ -1,0 +1,40 @@
+#include "gpu/vk.hpp"
+
+#include "core/error.hpp"
+
+namespace nf::gpu {
+
+const char* result_name(VkResult r) {
+  switch (r) {
+#define NF_CASE(x) \
+  case x: return #x;
+    NF_CASE(VK_SUCCESS)
+    NF_CASE(VK_NOT_READY)
+    NF_CASE(VK_TIMEOUT)
+    NF_CASE(VK_INCOMPLETE)
+    NF_CASE(VK_ERROR_OUT_OF_HOST_MEMORY)
+    NF_CASE(VK_ERROR_OUT_OF_DEVICE_MEMORY)
+    NF_CASE(VK_ERROR_INITIALIZATION_FAILED)
+    NF_CASE(VK_ERROR_DEVICE_LOST)
+    NF_CASE(VK_ERROR_MEMORY_MAP_FAILED)
+    NF_CASE(VK_ERROR_LAYER_NOT_PRESENT)
+    NF_CASE(VK_ERROR_EXTENSION_NOT_PRESENT)
+    NF_CASE(VK_ERROR_FEATURE_NOT_PRESENT)
+    NF_CASE(VK_ERROR_INCOMPATIBLE_DRIVER)
+    NF_CASE(VK_ERROR_TOO_MANY_OBJECTS)
+    NF_CASE(VK_ERROR_FORMAT_NOT_SUPPORTED)
+    NF_CASE(VK_ERROR_FRAGMENTED_POOL)
+    NF_CASE(VK_ERROR_OUT_OF_POOL_MEMORY)
+    NF_CASE(VK_ERROR_SURFACE_LOST_KHR)
+    NF_CASE(VK_ERROR_OUT_OF_DATE_KHR)
+    NF_CASE(VK_SUBOPTIMAL_KHR)
+#undef NF_CASE
+    default: return "VK_ERROR_UNKNOWN";
+  }
+}
+
+void check(VkResult r, const char* what) {
+  if (r != VK_SUCCESS) fail(what, ": ", result_name(r));
+}
+
+}  // namespace nf::gpu

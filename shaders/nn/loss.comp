@@ -1,0 +1,50 @@
+#version 460
+// Element-wise regression loss, its gradient and per-workgroup sums for reporting.
+//
+// LOSS (constant 1): 0 = L1 |y - t|, 1 = L2 (y - t)^2. The loss is the mean over n samples x dims outputs
+// (PyTorch's reduction='mean'), so d_y = dloss/dy already includes 1 / (n * dims).
+// partials[2 * group] = sum of |y - t| and partials[2 * group + 1] = sum of (y - t)^2 over the group's
+// elements, whichever the loss, so the host can report both (and a training PSNR).
+#include "common.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint LOSS = 0;
+layout(constant_id = 2) const uint DIMS = 3;
+
+layout(std430, binding = 0) readonly buffer Prediction { float y[]; };
+layout(std430, binding = 1) readonly buffer Target { float t[]; };
+layout(std430, binding = 2) writeonly buffer GradOut { float d_y[]; };
+layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
+
+layout(push_constant) uniform Push {
+  uint n;        // samples
+  uint stride;   // feature-major stride of y, t and d_y
+  float scale;   // multiplies the loss (1 / (n * dims) for the mean)
+} pc;
+
+shared vec2 sums[gl_WorkGroupSize.x];
+
+void main() {
+  uint i = nf_item_index();
+  vec2 acc = vec2(0.0);
+  if (i < pc.n) {
+    for (uint d = 0; d < DIMS; ++d) {
+      uint k = d * pc.stride + i;
+      float r = y[k] - t[k];
+      acc += vec2(abs(r), r * r);
+      d_y[k] = pc.scale * (LOSS == 0 ? sign(r) : 2.0 * r);
+    }
+  }
+  uint l = gl_LocalInvocationID.x;
+  sums[l] = acc;
+  barrier();
+  for (uint s = gl_WorkGroupSize.x / 2; s > 0; s >>= 1) {
+    if (l < s) sums[l] += sums[l + s];
+    barrier();
+  }
+  if (l == 0) {
+    uint group = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
+    partials[2 * group] = sums[0].x;
+    partials[2 * group + 1] = sums[0].y;
+  }
+}

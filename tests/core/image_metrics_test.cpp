@@ -1,0 +1,58 @@
+#include "core/image_metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+namespace nf {
+namespace {
+
+Image random_image(int w, int h, int c, uint64_t seed) {
+  Image img(w, h, c);
+  Pcg32 r(seed);
+  for (auto& v : img.pixels) v = float(r.uniform());
+  return img;
+}
+
+TEST(ImageMetrics, PsnrOfKnownNoise) {
+  Image a(32, 16, 3), b(32, 16, 3);
+  for (size_t i = 0; i < a.pixels.size(); ++i) {
+    a.pixels[i] = 0.5f;
+    b.pixels[i] = (i % 2) ? 0.6f : 0.4f;  // |error| = 0.1 everywhere -> MSE 0.01 -> 20 dB
+  }
+  EXPECT_NEAR(psnr(a, b), 20.0, 1e-5);
+  EXPECT_TRUE(std::isinf(psnr(a, a)));
+}
+
+TEST(ImageMetrics, SsimIsOneForIdenticalAndMatchesDirectFormulaForConstantShift) {
+  const Image a = random_image(40, 30, 3, 1);
+  EXPECT_NEAR(ssim(a, a), 1.0, 1e-12);
+  // Constant images: variance terms vanish, SSIM = (2 mu_a mu_b + c1) / (mu_a^2 + mu_b^2 + c1).
+  Image c(20, 20, 1), d(20, 20, 1);
+  for (auto& v : c.pixels) v = 0.2f;
+  for (auto& v : d.pixels) v = 0.6f;
+  const double c1 = 1e-4, ma = 0.2f, mb = 0.6f;
+  EXPECT_NEAR(ssim(c, d), (2 * ma * mb + c1) / (ma * ma + mb * mb + c1), 1e-9);
+  // Noise lowers SSIM.
+  const Image n = random_image(40, 30, 3, 2);
+  EXPECT_LT(ssim(a, n), 0.2);
+}
+
+TEST(ImageMetrics, ShapeMismatchAndTinyImagesAreRejected) {
+  EXPECT_THROW(psnr(Image(4, 4, 3), Image(4, 5, 3)), Error);
+  EXPECT_THROW(ssim(Image(8, 8, 1), Image(8, 8, 1)), Error);
+}
+
+TEST(ImageMetrics, ErrorMapIsDarkForZeroAndBrightForLargeError) {
+  Image a(2, 1, 3), b(2, 1, 3);
+  b.at(1, 0, 0) = b.at(1, 0, 1) = b.at(1, 0, 2) = 1.0f;
+  const Image e = error_map(a, b, 0.1);
+  EXPECT_LT(e.at(0, 0, 0) + e.at(0, 0, 1) + e.at(0, 0, 2), 0.05);
+  EXPECT_GT(e.at(1, 0, 0) + e.at(1, 0, 1) + e.at(1, 0, 2), 2.5);
+}
+
+}  // namespace
+}  // namespace nf

@@ -1,0 +1,38 @@
+#include "support/check.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace nf::test {
+namespace {
+
+template <class A>
+double rel(std::span<const A> a, std::span<const double> b) {
+  EXPECT_EQ(a.size(), b.size());
+  if (a.size() != b.size()) return std::numeric_limits<double>::infinity();
+  double diff = 0.0, norm = 0.0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double d = double(a[i]) - b[i];
+    if (!std::isfinite(double(a[i]))) return std::numeric_limits<double>::infinity();
+    diff += d * d;
+    norm += b[i] * b[i];
+  }
+  return norm > 1e-60 ? std::sqrt(diff / norm) : std::sqrt(diff);
+}
+
+}  // namespace
+
+double relative_error(std::span<const float> a, std::span<const double> b) { return rel(a, b); }
+double relative_error(std::span<const double> a, std::span<const double> b) { return rel(a, b); }
+
+std::vector<float> random_floats(size_t n, Pcg32& rng, double lo, double hi) {
+  std::vector<float> v(n);
+  for (auto& x : v) x = float(rng.uniform(lo, hi));
+  return v;
+}
+
+std::vector<float> poison(size_t n) { return std::vector<float>(n, std::numeric_limits<float>::quiet_NaN()); }
+
+std::string shared_data(const std::string& relative) { return std::string(NF_SHARED_DATA) + "/" + relative; }
+
+}  // namespace nf::test

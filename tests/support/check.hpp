@@ -1,0 +1,34 @@
+#pragma once
+// Numeric checks shared by tests: GPU results against double-precision references.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+
+namespace nf::test {
+
+// ||a - b||_2 / ||b||_2 (or the absolute norm of a - b when ||b|| is below 1e-30).
+double relative_error(std::span<const float> a, std::span<const double> b);
+double relative_error(std::span<const double> a, std::span<const double> b);
+
+// Uniform random values in [lo, hi).
+std::vector<float> random_floats(size_t n, Pcg32& rng, double lo, double hi);
+
+// A float vector of n copies of NaN: kernels' outputs are poisoned before they run.
+std::vector<float> poison(size_t n);
+
+// Path of a file under ../shared/data (the project's read-only test data).
+std::string shared_data(const std::string& relative);
+
+}  // namespace nf::test
+
+// Asserts relative error below tol, printing it.
+#define NF_EXPECT_REL_ERROR(a, b, tol)                                                 \
+  do {                                                                                 \
+    const double nf_err_ = ::nf::test::relative_error((a), (b));                       \
+    EXPECT_LT(nf_err_, (tol)) << "relative error of " #a " against " #b ": " << nf_err_; \
+  } while (0)
