@@ -1,12 +1,13 @@
-// Float atomic add on storage buffers: the native instruction when NF_FLOAT_ATOMICS is defined
-// (VK_EXT_shader_atomic_float), otherwise a portable compare-and-swap loop on the bit pattern.
+// Float atomic add on storage buffers: the native instruction (VK_EXT_shader_atomic_float), or with
+// NF_PORTABLE_ATOMICS defined (the "@cas" shader variants) a compare-and-swap loop on the bit pattern that
+// runs on any Vulkan device.
 //
 // Use: NF_ATOMIC_ADD(buffer_array, index, value) where buffer_array is a `float` array for the native
 // path and a `uint` array for the portable one; declare it with NF_ATOMIC_FLOAT_TYPE.
 #ifndef NF_ATOMICS_GLSL
 #define NF_ATOMICS_GLSL
 
-#ifdef NF_FLOAT_ATOMICS
+#ifndef NF_PORTABLE_ATOMICS
 #extension GL_EXT_shader_atomic_float : require
 #define NF_ATOMIC_FLOAT_TYPE float
 #define NF_ATOMIC_ADD(arr, idx, val) atomicAdd(arr[idx], (val))

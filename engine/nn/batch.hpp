@@ -1,0 +1,28 @@
+#pragma once
+// Batched activations on the GPU, feature-major: value (sample i, feature d) lives at float index
+// d * stride + i of the buffer. stride >= the number of samples in flight; dims x stride floats in all.
+#include <cstdint>
+
+#include "gpu/buffer.hpp"
+
+namespace nf::nn {
+
+struct BatchView {
+  gpu::Buffer* buffer = nullptr;
+  uint32_t dims = 0;
+  uint32_t stride = 0;
+};
+
+// A buffer sized for `dims` features of up to `capacity` samples.
+struct BatchBuffer {
+  gpu::Buffer buffer;
+  uint32_t dims = 0;
+  uint32_t capacity = 0;
+
+  BatchBuffer() = default;
+  BatchBuffer(gpu::Context& ctx, uint32_t dims_, uint32_t capacity_, const std::string& name)
+      : buffer(ctx, uint64_t(dims_) * capacity_ * sizeof(float), name), dims(dims_), capacity(capacity_) {}
+  BatchView view() { return {&buffer, dims, capacity}; }
+};
+
+}  // namespace nf::nn

@@ -1,0 +1,89 @@
+#include "nn/encodings/dif_grid.hpp"
+
+#include "core/error.hpp"
+#include "gpu/context.hpp"
+
+namespace nf::nn {
+namespace {
+
+constexpr uint32_t kGroupSize = 64;
+
+struct GridPush {
+  uint32_t n;
+  uint32_t stride_x;
+  uint32_t stride_f;
+};
+
+}  // namespace
+
+uint32_t DifGridConfig::features() const {
+  uint32_t f = 0;
+  for (uint32_t c : channels) f += c;
+  return f;
+}
+
+uint64_t DifGridConfig::level_cells(size_t level, uint32_t dims) const {
+  uint64_t cells = 1;
+  for (uint32_t a = 0; a < dims; ++a) cells *= resolutions[level];
+  return cells;
+}
+
+uint64_t DifGridConfig::parameters(uint32_t dims) const {
+  uint64_t n = 0;
+  for (size_t l = 0; l < resolutions.size(); ++l) n += level_cells(l, dims) * channels[l];
+  return n;
+}
+
+DifGrid::DifGrid(gpu::Context& ctx, uint32_t dims, DifGridConfig config)
+    : dims_(dims), config_(std::move(config)), levels_(ctx, config_.resolutions.size() * 16, "dif_grid levels") {
+  NF_ASSERT(dims == 2 || dims == 3, "the DiF-grid encodes 2D or 3D coordinates");
+  NF_ASSERT(config_.resolutions.size() == config_.channels.size() && !config_.resolutions.empty(),
+            "DiF-grid needs one channel count per resolution");
+  std::vector<uint32_t> table;
+  uint32_t offset = 0, feature = 0;
+  for (size_t l = 0; l < config_.resolutions.size(); ++l) {
+    table.insert(table.end(), {config_.resolutions[l], config_.channels[l], offset, feature});
+    offset += uint32_t(config_.level_cells(l, dims) * config_.channels[l]);
+    feature += config_.channels[l];
+  }
+  levels_.upload(std::span<const uint32_t>(table));
+  const std::vector<uint32_t> constants = {dims, uint32_t(config_.resolutions.size())};
+  const std::vector<gpu::BindingKind> bindings(4, gpu::BindingKind::Storage);
+  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", bindings, sizeof(GridPush), kGroupSize, constants});
+  backward_ = gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/dif_grid_backward" : "nn/dif_grid_backward@cas",
+                                 bindings, sizeof(GridPush), kGroupSize, constants});
+}
+
+json DifGrid::config() const {
+  return {{"type", "dif_grid"},
+          {"resolutions", config_.resolutions},
+          {"channels", config_.channels},
+          {"init_std", config_.init_std}};
+}
+
+std::vector<ParamBlock> DifGrid::parameter_blocks() const {
+  return {{"grid", uint32_t(config_.parameters(dims_)), "encoding"}};
+}
+
+void DifGrid::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const {
+  for (float& v : blocks[0]) v = float(rng.normal() * config_.init_std);
+}
+
+void DifGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
+  NF_ASSERT(x.dims == dims_ && y.dims == output_dims(), "DiF-grid forward: wrong operand dims");
+  cmd.dispatch(forward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(levels_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer)},
+               GridPush{n, x.stride, y.stride});
+}
+
+void DifGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                       uint32_t n) {
+  NF_ASSERT(!d_x.buffer, "the DiF-grid does not compute gradients with respect to its input");
+  cmd.dispatch(backward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(levels_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer)},
+               GridPush{n, x.stride, d_y.stride});
+}
+
+}  // namespace nf::nn

@@ -1,0 +1,73 @@
+// Slow, obvious double-precision DiF-grid (nerfstudio-style reference next to the fast kernel).
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "nn/encodings/dif_grid.hpp"
+
+namespace nf::nn {
+namespace {
+
+struct Axis {
+  uint64_t lo, hi;
+  double w_hi;
+};
+
+// torch: pts_local = ((x + 1) % s) / (s / 2) - 1, clamped; grid_sample(align_corners=False, border).
+Axis axis(double x, uint32_t reso) {
+  const double r = reso, s = 2.0 / r;
+  const double t = (x + 1.0) - s * std::floor((x + 1.0) / s);  // floor-mod, as torch's %
+  const double u = std::clamp(t / (s / 2.0) - 1.0, -1.0, 1.0);
+  const double ix = std::clamp(((u + 1.0) * r - 1.0) / 2.0, 0.0, r - 1.0);
+  const double f = std::floor(ix);
+  const auto lo = uint64_t(f);
+  return {lo, std::min<uint64_t>(lo + 1, reso - 1), ix - f};
+}
+
+// Calls visit(parameter index, weight, feature index) for every (corner, channel) of sample x.
+template <class Visit>
+void for_each_tap(const DifGridConfig& cfg, uint32_t dims, const double* x, Visit visit) {
+  uint64_t offset = 0;
+  uint32_t feature = 0;
+  for (size_t l = 0; l < cfg.resolutions.size(); ++l) {
+    const uint32_t reso = cfg.resolutions[l], channels = cfg.channels[l];
+    Axis ax[3];
+    for (uint32_t a = 0; a < dims; ++a) ax[a] = axis(x[a], reso);
+    for (uint32_t corner = 0; corner < (1u << dims); ++corner) {
+      uint64_t cell = 0;
+      double weight = 1.0;
+      for (int a = int(dims) - 1; a >= 0; --a) {
+        const bool upper = (corner >> a) & 1u;
+        cell = cell * reso + (upper ? ax[a].hi : ax[a].lo);
+        weight *= upper ? ax[a].w_hi : 1.0 - ax[a].w_hi;
+      }
+      for (uint32_t c = 0; c < channels; ++c) visit(offset + cell * channels + c, weight, feature + c);
+    }
+    offset += cfg.level_cells(l, dims) * channels;
+    feature += channels;
+  }
+}
+
+}  // namespace
+
+std::vector<double> dif_grid_reference_forward(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+                                               std::span<const double> x) {
+  NF_ASSERT(grid.size() == cfg.parameters(dims), "reference grid has the wrong size");
+  const size_t n = x.size() / dims, nf = cfg.features();
+  std::vector<double> out(n * nf, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double w, uint32_t f) { out[i * nf + f] += w * grid[p]; });
+  return out;
+}
+
+std::vector<double> dif_grid_reference_backward(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+                                                std::span<const double> x, std::span<const double> d_f) {
+  NF_ASSERT(grid.size() == cfg.parameters(dims), "reference grid has the wrong size");
+  const size_t n = x.size() / dims, nf = cfg.features();
+  std::vector<double> d_grid(grid.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double w, uint32_t f) { d_grid[p] += w * d_f[i * nf + f]; });
+  return d_grid;
+}
+
+}  // namespace nf::nn

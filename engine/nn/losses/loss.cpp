@@ -1,0 +1,83 @@
+#include "nn/losses/loss.hpp"
+
+#include <cmath>
+
+#include "gpu/context.hpp"
+
+namespace nf::nn {
+namespace {
+
+constexpr uint32_t kGroupSize = 256;
+
+struct LossPush {
+  uint32_t n;
+  uint32_t stride;
+  float scale;
+};
+
+}  // namespace
+
+Loss::Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples)
+    : kind_(kind),
+      dims_(dims),
+      partials_(ctx, uint64_t(gpu::Groups::linear(max_samples, kGroupSize).x) *
+                         gpu::Groups::linear(max_samples, kGroupSize).y * 2 * sizeof(float),
+                "loss partials", gpu::MemoryUsage::Host),
+      program_(ctx, {"nn/loss", std::vector(4, gpu::BindingKind::Storage), sizeof(LossPush), kGroupSize,
+                     {uint32_t(kind), dims}}) {}
+
+json Loss::config() const { return {{"type", kind_ == LossKind::L1 ? "l1" : "l2"}}; }
+
+void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n) {
+  NF_ASSERT(y.dims == dims_ && t.dims == dims_ && d_y.dims == dims_, "loss over ", dims_, " dims given ", y.dims,
+            "/", t.dims, "/", d_y.dims);
+  NF_ASSERT(y.stride == t.stride && y.stride == d_y.stride, "loss operands must share one stride");
+  const LossPush push{n, y.stride, float(1.0 / (double(n) * dims_))};
+  const auto groups = gpu::Groups::linear(n, kGroupSize);
+  NF_ASSERT(uint64_t(groups.x) * groups.y * 8 <= partials_.size(), "loss over ", n, " samples exceeds its capacity");
+  cmd.dispatch(program_, groups,
+               {gpu::Bind::in(*y.buffer), gpu::Bind::in(*t.buffer), gpu::Bind::out(*d_y.buffer),
+                gpu::Bind::out(partials_)},
+               push);
+}
+
+LossReadout Loss::readout(uint32_t n) const {
+  const auto groups = gpu::Groups::linear(n, kGroupSize);
+  const size_t count = size_t(groups.x) * groups.y;
+  std::vector<float> p(count * 2);
+  partials_.download(p.data(), p.size() * sizeof(float));
+  double abs_sum = 0, sq_sum = 0;
+  for (size_t i = 0; i < count; ++i) {
+    abs_sum += p[2 * i];
+    sq_sum += p[2 * i + 1];
+  }
+  const double elements = double(n) * dims_;
+  return {abs_sum / elements, sq_sum / elements};
+}
+
+double loss_reference(LossKind kind, std::span<const double> y, std::span<const double> t, std::span<double> d_y,
+                      uint32_t dims, uint32_t n, uint32_t stride) {
+  const double scale = 1.0 / (double(n) * dims);
+  double total = 0;
+  for (uint32_t d = 0; d < dims; ++d)
+    for (uint32_t i = 0; i < n; ++i) {
+      const size_t k = size_t(d) * stride + i;
+      const double r = y[k] - t[k];
+      total += kind == LossKind::L1 ? std::abs(r) : r * r;
+      d_y[k] = scale * (kind == LossKind::L1 ? (r > 0 ? 1.0 : (r < 0 ? -1.0 : 0.0)) : 2.0 * r);
+    }
+  return total * scale;
+}
+
+const LossRegistry& losses() {
+  static const LossRegistry r = LossRegistry("loss")
+                                    .add("l1", [](ConfigReader&, gpu::Context& ctx, uint32_t dims, uint32_t max) {
+                                      return std::make_unique<Loss>(ctx, LossKind::L1, dims, max);
+                                    })
+                                    .add("l2", [](ConfigReader&, gpu::Context& ctx, uint32_t dims, uint32_t max) {
+                                      return std::make_unique<Loss>(ctx, LossKind::L2, dims, max);
+                                    });
+  return r;
+}
+
+}  // namespace nf::nn

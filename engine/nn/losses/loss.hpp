@@ -1,0 +1,52 @@
+#pragma once
+// Element-wise regression losses over a batch, averaged over samples x dims (PyTorch reduction='mean').
+//
+// Config: {"type": "l1"} | {"type": "l2"}
+// evaluate() writes d_y = dloss/dy and per-workgroup sums of |y - t| and (y - t)^2 into a partials buffer;
+// LossReadout sums them on the host when metrics are wanted (no read-back inside a step).
+#include <memory>
+
+#include "core/config.hpp"
+#include "core/registry.hpp"
+#include "gpu/buffer.hpp"
+#include "gpu/commands.hpp"
+#include "gpu/program.hpp"
+#include "nn/batch.hpp"
+
+namespace nf::nn {
+
+enum class LossKind : uint32_t { L1 = 0, L2 = 1 };
+
+struct LossReadout {
+  double mean_abs = 0;  // mean |y - t| over the batch's elements
+  double mean_sq = 0;   // mean (y - t)^2
+};
+
+class Loss {
+ public:
+  Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples);
+  json config() const;
+  LossKind kind() const { return kind_; }
+
+  // Records the loss of y against t for samples [0, n).
+  void evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n);
+  // Reads the sums of the last evaluate() (the command list must have completed).
+  LossReadout readout(uint32_t n) const;
+  // The loss value from a readout.
+  double value(const LossReadout& r) const { return kind_ == LossKind::L1 ? r.mean_abs : r.mean_sq; }
+
+ private:
+  LossKind kind_;
+  uint32_t dims_;
+  gpu::Buffer partials_;
+  gpu::Program program_;
+};
+
+using LossRegistry = Registry<Loss, gpu::Context&, uint32_t /*dims*/, uint32_t /*max_samples*/>;
+const LossRegistry& losses();
+
+// Double-precision reference: returns the loss and fills d_y (same layout as the GPU's).
+double loss_reference(LossKind kind, std::span<const double> y, std::span<const double> t, std::span<double> d_y,
+                      uint32_t dims, uint32_t n, uint32_t stride);
+
+}  // namespace nf::nn

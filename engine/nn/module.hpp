@@ -1,0 +1,56 @@
+#pragma once
+// A differentiable function of a batch with trainable parameters: the common shape of encodings and
+// networks (tiny-cuda-nn style).
+//
+// Life cycle: built from its JSON config (compiles its GPU programs) -> parameter_blocks() are placed in
+// the field's ParameterStore -> bind() -> initialize() fills host values -> forward()/backward() are
+// recorded into each training step's command list.
+#include <span>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/rng.hpp"
+#include "gpu/commands.hpp"
+#include "nn/batch.hpp"
+#include "nn/parameters.hpp"
+
+namespace nf::nn {
+
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  virtual uint32_t input_dims() const = 0;
+  virtual uint32_t output_dims() const = 0;
+  // The complete config (defaults filled in); building from it recreates this module.
+  virtual json config() const = 0;
+
+  virtual std::vector<ParamBlock> parameter_blocks() const = 0;
+  // Writes initial values: blocks[b] is block b as declared by parameter_blocks().
+  virtual void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const = 0;
+  // Tells the module where its blocks live: store.blocks()[first_block ...].
+  void bind(ParameterStore& store, size_t first_block) {
+    store_ = &store;
+    first_block_ = first_block;
+  }
+
+  // Records y = f(x) for samples [0, n). y.dims == output_dims().
+  virtual void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) = 0;
+  // Records the backward pass for samples [0, n): adds dL/dparameters to the store's gradients and, when
+  // d_x.buffer is set, writes dL/dx. x is the forward input, d_y = dL/dy.
+  virtual void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                        uint32_t n) = 0;
+
+ protected:
+  ParameterStore& store() const {
+    NF_ASSERT(store_, "module used before bind(): place its parameters in a ParameterStore first");
+    return *store_;
+  }
+  size_t block_index(size_t local) const { return first_block_ + local; }
+
+ private:
+  ParameterStore* store_ = nullptr;
+  size_t first_block_ = 0;
+};
+
+}  // namespace nf::nn

@@ -1,0 +1,57 @@
+#pragma once
+// Gaussian RBF layer + linear output (GNF / Gaussian RBFNet, single level):
+//   phi_k(F) = exp(-1/2 sum_d exp(rho_kd) (F_d - mu_kd)^2),   y = W phi + b
+//
+// Config: {"type": "rbf", "neurons": 64, "centre_init": 1e-4, "log_precision_init": 0.0}
+// Init as the official code: mu ~ U(-centre_init, centre_init), rho = log_precision_init, W and b as
+// torch.nn.Linear (U(-1/sqrt(K), 1/sqrt(K))). Blocks "centres" (K x D), "log_precision" (K x D),
+// "weights" (O x K), "bias" (O), all in group "network".
+#include "gpu/buffer.hpp"
+#include "gpu/program.hpp"
+#include "nn/module.hpp"
+
+namespace nf::nn {
+
+struct RbfConfig {
+  uint32_t neurons = 64;
+  double centre_init = 1e-4;
+  double log_precision_init = 0.0;
+};
+
+class Rbf final : public Module {
+ public:
+  Rbf(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, RbfConfig config);
+
+  uint32_t input_dims() const override { return d_; }
+  uint32_t output_dims() const override { return o_; }
+  json config() const override;
+  std::vector<ParamBlock> parameter_blocks() const override;
+  void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
+  // Records the per-step parameter preparation, then the forward pass.
+  void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // Must follow forward() in the same command list with unchanged parameters (reuses its preparation).
+  void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                uint32_t n) override;
+
+ private:
+  uint32_t d_, o_;
+  RbfConfig config_;
+  uint32_t backward_groups_cap_;
+  uint32_t tile_;
+  gpu::Buffer prepared_;
+  gpu::Program prepare_, forward_, backward_;
+};
+
+// Double-precision reference, sample-major. Parameters as the blocks: mu, rho (K x D), w (O x K), b (O).
+struct RbfReferenceParams {
+  uint32_t k, d, o;
+  std::vector<double> mu, rho, w, b;
+};
+std::vector<double> rbf_reference_forward(const RbfReferenceParams& p, std::span<const double> f);
+struct RbfReferenceGrads {
+  std::vector<double> d_f, mu, rho, w, b;
+};
+RbfReferenceGrads rbf_reference_backward(const RbfReferenceParams& p, std::span<const double> f,
+                                         std::span<const double> d_y);
+
+}  // namespace nf::nn

@@ -1,0 +1,39 @@
+#version 460
+// DiF-grid encoding, backward: scatter-adds weight * dL/dF into the grid gradients (atomics; the portable
+// compare-and-swap path when the device lacks float atomics, see atomics.glsl).
+#include "common.glsl"
+#include "dif_grid.glsl"
+#include "atomics.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint DIMS = 2;
+layout(constant_id = 2) const uint LEVELS = 6;
+
+layout(std430, binding = 0) buffer GridGrad { NF_ATOMIC_FLOAT_TYPE grid_grad[]; };
+layout(std430, binding = 1) readonly buffer Levels { uvec4 levels[]; };
+layout(std430, binding = 2) readonly buffer Input { float x[]; };
+layout(std430, binding = 3) readonly buffer FeatureGrad { float d_features[]; };
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint stride_x;
+  uint stride_f;
+} pc;
+
+void main() {
+  uint i = nf_item_index();
+  if (i >= pc.n) return;
+  vec3 p = vec3(0.0);
+  for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
+  for (uint l = 0; l < LEVELS; ++l) {
+    uvec4 level = levels[l];
+    DifCorners c = dif_corners(p, DIMS, level.x);
+    for (uint ch = 0; ch < level.y; ++ch) {
+      float g = d_features[(level.w + ch) * pc.stride_f + i];
+      for (uint k = 0; k < (1u << DIMS); ++k) {
+        uint idx = level.z + c.cell[k] * level.y + ch;
+        NF_ATOMIC_ADD(grid_grad, idx, c.weight[k] * g);
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+#include "nn/encodings/dif_grid.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/rng.hpp"
+#include "module_harness.hpp"
+#include "support/check.hpp"
+#include "support/gpu_test.hpp"
+
+namespace nf::nn {
+namespace {
+
+using test::GpuTest;
+
+std::vector<double> random_x(size_t n, uint32_t dims, Pcg32& rng) {
+  std::vector<double> x(n * dims);
+  for (auto& v : x) v = float(rng.uniform(-1.0, 1.0));
+  // The edges of the domain. (Points within an ulp of an interior tile boundary are ill-posed: the sawtooth
+  // jumps there, and float32 rounding may land on either side.)
+  for (uint32_t a = 0; a < dims; ++a) {
+    x[0 * dims + a] = -1.0;
+    x[1 * dims + a] = 1.0;
+  }
+  return x;
+}
+
+std::vector<double> random_vec(size_t n, Pcg32& rng, double lo = -1.0, double hi = 1.0) {
+  std::vector<double> v(n);
+  for (auto& x : v) x = float(rng.uniform(lo, hi));
+  return v;
+}
+
+void check_against_reference(gpu::Context& ctx, uint32_t dims, const DifGridConfig& cfg, uint64_t seed) {
+  Pcg32 rng(seed);
+  DifGrid grid(ctx, dims, cfg);
+  test::ModuleHarness h(ctx, grid);
+  const auto params = random_vec(cfg.parameters(dims), rng);
+  h.set_parameters({params});
+  const size_t n = 3000;
+  const auto x = random_x(n, dims, rng);
+  const auto f = h.forward(x);
+  NF_EXPECT_REL_ERROR(f, dif_grid_reference_forward(cfg, dims, params, x), 1e-5);
+
+  const auto d_f = random_vec(n * cfg.features(), rng);
+  h.backward(x, d_f, false);
+  NF_EXPECT_REL_ERROR(h.gradients()[0], dif_grid_reference_backward(cfg, dims, params, x, d_f), 1e-5);
+}
+
+TEST_F(GpuTest, DifGrid2DMatchesReference) {
+  check_against_reference(ctx(), 2, DifGridConfig{{3, 8, 17}, {4, 2, 3}, 1.0}, 1);
+}
+
+TEST_F(GpuTest, DifGridPublishedImageLevelsMatchReference) {
+  check_against_reference(ctx(), 2, DifGridConfig{}, 2);
+}
+
+TEST_F(GpuTest, DifGrid3DMatchesReference) {
+  check_against_reference(ctx(), 3, DifGridConfig{{4, 9}, {2, 3}, 1.0}, 3);
+}
+
+TEST(DifGridPortableAtomics, BackwardMatchesReference) {
+  test::context();  // validation log capture
+  gpu::ContextOptions options;
+  options.validation = true;
+  options.disable_float_atomics = true;
+  gpu::Context ctx(options);
+  ASSERT_FALSE(ctx.features().float_atomic_add);
+  check_against_reference(ctx, 2, DifGridConfig{{5, 11}, {2, 4}, 1.0}, 4);
+}
+
+// Values computed with PyTorch 1.13 from the official code's mapping:
+//   s = 2 / reso; u = ((x + 1) % s) / (s / 2) - 1 (clamped);
+//   torch.nn.functional.grid_sample(grid (1,1,reso,reso), u, mode='bilinear', padding_mode='border',
+//                                   align_corners=False)
+// for grid[0, 0, row, col] = row * reso + col, reso = 4. u[..., 0] indexes columns (our axis 0).
+TEST(DifGridReference, MatchesTorchGridSample) {
+  DifGridConfig cfg{{4}, {1}, 1.0};
+  std::vector<double> grid(16);
+  for (int i = 0; i < 16; ++i) grid[i] = i;
+  const std::vector<double> x = {-1.0, -1.0, 0.3, -0.7, 0.9, 0.45, 1.0, 1.0, -0.2, 0.61};
+  const std::vector<double> expected = {0.0, 9.5, 14.7, 0.0, 3.42};
+  const auto f = dif_grid_reference_forward(cfg, 2, grid, x);
+  ASSERT_EQ(f.size(), expected.size());
+  for (size_t i = 0; i < f.size(); ++i) EXPECT_NEAR(f[i], expected[i], 1e-4) << "sample " << i;
+}
+
+TEST(DifGridReference, GradientMatchesFiniteDifferences) {
+  const DifGridConfig cfg{{3, 5}, {2, 1}, 1.0};
+  Pcg32 rng(9);
+  const auto grid = random_vec(cfg.parameters(2), rng);
+  const auto x = random_x(50, 2, rng);
+  const auto d_f = random_vec(50 * cfg.features(), rng);
+  const auto analytic = dif_grid_reference_backward(cfg, 2, grid, x, d_f);
+  auto objective = [&](const std::vector<double>& g) {
+    const auto f = dif_grid_reference_forward(cfg, 2, g, x);
+    double s = 0;
+    for (size_t i = 0; i < f.size(); ++i) s += f[i] * d_f[i];
+    return s;
+  };
+  for (size_t p = 0; p < grid.size(); ++p) {
+    auto plus = grid, minus = grid;
+    plus[p] += 1e-5;
+    minus[p] -= 1e-5;
+    EXPECT_NEAR((objective(plus) - objective(minus)) / 2e-5, analytic[p], 1e-7) << "parameter " << p;
+  }
+}
+
+}  // namespace
+}  // namespace nf::nn

@@ -1,0 +1,88 @@
+#include "module_harness.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace nf::test {
+
+ModuleHarness::ModuleHarness(gpu::Context& ctx, nn::Module& module)
+    : ctx_(ctx), module_(module), store_(std::make_unique<nn::ParameterStore>(ctx, module.parameter_blocks())),
+      stream_(ctx, 1) {
+  module_.bind(*store_, 0);
+}
+
+void ModuleHarness::set_parameters(const std::vector<std::vector<double>>& blocks) {
+  std::vector<float> all(store_->size(), 0.0f);
+  NF_ASSERT(blocks.size() == store_->blocks().size(), "one vector per parameter block");
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const auto& placed = store_->blocks()[b];
+    NF_ASSERT(blocks[b].size() == placed.block.count, "block ", placed.block.name, " size");
+    for (size_t i = 0; i < blocks[b].size(); ++i) all[placed.offset + i] = float(blocks[b][i]);
+  }
+  store_->upload(all);
+}
+
+std::vector<std::vector<double>> ModuleHarness::gradients() const {
+  const auto all = store_->gradients().download_all<float>();
+  std::vector<std::vector<double>> out;
+  for (const auto& placed : store_->blocks())
+    out.emplace_back(all.begin() + placed.offset, all.begin() + placed.offset + placed.block.count);
+  return out;
+}
+
+void ModuleHarness::ensure(uint32_t n) {
+  if (n <= capacity_) return;
+  capacity_ = n;
+  x_ = nn::BatchBuffer(ctx_, module_.input_dims(), n, "test x");
+  dx_ = nn::BatchBuffer(ctx_, module_.input_dims(), n, "test dx");
+  y_ = nn::BatchBuffer(ctx_, module_.output_dims(), n, "test y");
+  dy_ = nn::BatchBuffer(ctx_, module_.output_dims(), n, "test dy");
+}
+
+void ModuleHarness::upload(nn::BatchBuffer& b, const std::vector<double>& v, uint32_t n) {
+  std::vector<float> fm(size_t(b.dims) * b.capacity, std::numeric_limits<float>::quiet_NaN());
+  for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t d = 0; d < b.dims; ++d) fm[size_t(d) * b.capacity + i] = float(v[size_t(i) * b.dims + d]);
+  b.buffer.upload(std::span<const float>(fm));
+}
+
+std::vector<double> ModuleHarness::download(const nn::BatchBuffer& b, uint32_t n) const {
+  const auto fm = b.buffer.download_all<float>();
+  std::vector<double> v(size_t(n) * b.dims);
+  for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t d = 0; d < b.dims; ++d) v[size_t(i) * b.dims + d] = fm[size_t(d) * b.capacity + i];
+  return v;
+}
+
+std::vector<double> ModuleHarness::forward(const std::vector<double>& x) {
+  const auto n = uint32_t(x.size() / module_.input_dims());
+  ensure(n);
+  upload(x_, x, n);
+  upload(y_, {}, 0);  // poison
+  auto& cmd = stream_.begin();
+  module_.forward(cmd, x_.view(), y_.view(), n);
+  stream_.submit();
+  stream_.wait();
+  return download(y_, n);
+}
+
+std::vector<double> ModuleHarness::backward(const std::vector<double>& x, const std::vector<double>& d_y,
+                                            bool want_dx) {
+  const auto n = uint32_t(x.size() / module_.input_dims());
+  ensure(n);
+  upload(x_, x, n);
+  upload(y_, {}, 0);
+  upload(dy_, d_y, n);
+  upload(dx_, {}, 0);
+  auto& cmd = stream_.begin();
+  cmd.fill(store_->gradients(), 0);
+  module_.forward(cmd, x_.view(), y_.view(), n);
+  module_.backward(cmd, x_.view(), dy_.view(), want_dx ? dx_.view() : nn::BatchView{}, n);
+  stream_.submit();
+  stream_.wait();
+  return want_dx ? download(dx_, n) : std::vector<double>{};
+}
+
+}  // namespace nf::test
