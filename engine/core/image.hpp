@@ -21,6 +21,11 @@ struct Image {
   float at(int x, int y, int c) const { return pixels[(size_t(y) * width + x) * channels + c]; }
 };
 
+// How pixel (px, py) maps to the field's [-1,1]^2 (see shaders/include/pixel.glsl):
+// Centers: ((2 px + 1) / w - 1, (2 py + 1) / h - 1); Corners: (2 px / (w - 1) - 1, 2 py / (h - 1) - 1),
+// the torch.linspace grid of the official GNF code. py = 0 is the top row.
+enum class PixelCoordinates { Centers, Corners };
+
 // The w x h window of img whose top-left corner is (x0, y0); must lie inside img.
 Image crop(const Image& img, int x0, int y0, int w, int h);
 

@@ -6,6 +6,7 @@
 #include "gpu/buffer.hpp"
 #include "gpu/context.hpp"
 #include "gpu/program.hpp"
+#include "gpu/profiler.hpp"
 #include "gpu/timestamps.hpp"
 
 namespace nf::gpu {
@@ -61,10 +62,14 @@ void CommandList::begin() {
   read_.clear();
   pending_barrier_ = false;
   stats_ = {};
+  profiler_ = nullptr;
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   check(vkBeginCommandBuffer(cmd_, &bi), "vkBeginCommandBuffer");
   recording_ = true;
+  // Order this list after everything submitted before it on the queue (a barrier's first scope covers all
+  // earlier submissions): consecutive training steps reuse the same buffers.
+  barrier();
 }
 
 void CommandList::end() {
@@ -157,6 +162,21 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
   if (push_bytes) vkCmdPushConstants(cmd_, program.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
   vkCmdDispatch(cmd_, groups.x, groups.y, groups.z);
   ++stats_.dispatches;
+  profile(desc.shader);
+}
+
+void CommandList::set_profiler(Profiler* profiler) {
+  profiler_ = profiler;
+  if (!profiler_) return;
+  profiler_->clear();
+  vkCmdResetQueryPool(cmd_, profiler_->pool().handle(), 0, profiler_->pool().capacity());
+  profile("start");
+}
+
+void CommandList::profile(const std::string& label) {
+  if (!profiler_) return;
+  const int q = profiler_->next(label);
+  if (q >= 0) vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, profiler_->pool().handle(), uint32_t(q));
 }
 
 void CommandList::fill(Buffer& dst, uint32_t word, uint64_t offset, uint64_t bytes) {
@@ -169,6 +189,7 @@ void CommandList::fill(Buffer& dst, uint32_t word, uint64_t offset, uint64_t byt
   written_.insert(dst.handle());
   vkCmdFillBuffer(cmd_, dst.handle(), offset, bytes, word);
   ++stats_.transfers;
+  profile("fill");
 }
 
 void CommandList::copy(const Buffer& src, Buffer& dst, uint64_t bytes, uint64_t src_offset, uint64_t dst_offset) {
@@ -186,6 +207,7 @@ void CommandList::copy(const Buffer& src, Buffer& dst, uint64_t bytes, uint64_t 
   const VkBufferCopy region{src_offset, dst_offset, bytes};
   vkCmdCopyBuffer(cmd_, src.handle(), dst.handle(), 1, &region);
   ++stats_.transfers;
+  profile("copy");
 }
 
 void CommandList::reset_timestamps(TimestampPool& pool) {

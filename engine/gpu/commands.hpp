@@ -4,9 +4,11 @@
 // A CommandList records dispatches, fills and copies into one command buffer. It inserts the memory
 // barriers itself: every binding says whether the dispatch reads or writes the buffer, and a barrier is
 // recorded before any command that would read-after-write, write-after-write or write-after-read a buffer
-// touched since the last barrier. Descriptor sets come from the list's own pools, recycled by begin().
+// touched since the last barrier, and one at the start so that the list runs after all earlier submissions.
+// Descriptor sets come from the list's own pools, recycled by begin().
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -18,6 +20,7 @@ class Buffer;
 class Context;
 class Program;
 class TimestampPool;
+class Profiler;
 
 enum class Access { Read, Write, ReadWrite };
 
@@ -78,10 +81,13 @@ class CommandList {
   void copy(const Buffer& src, Buffer& dst, uint64_t bytes, uint64_t src_offset = 0, uint64_t dst_offset = 0);
   void write_timestamp(TimestampPool& pool, uint32_t query);
   void reset_timestamps(TimestampPool& pool);
+  // Times every following command of this recording (nullptr stops); see profiler.hpp.
+  void set_profiler(Profiler* profiler);
 
  private:
   void hazard(VkBuffer buffer, bool writes);
   void barrier();
+  void profile(const std::string& label);
   VkDescriptorSet allocate_set(VkDescriptorSetLayout layout);
 
   Context& ctx_;
@@ -93,6 +99,7 @@ class CommandList {
   bool pending_barrier_ = false;
   CommandStats stats_;
   bool recording_ = false;
+  Profiler* profiler_ = nullptr;
 };
 
 }  // namespace nf::gpu

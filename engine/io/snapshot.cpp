@@ -132,7 +132,7 @@ Snapshot read_snapshot(const std::string& path) {
   const auto n = r.get<uint64_t>("parameter count");
   s.parameters = r.floats(n, "parameters");
   if (r.get<uint8_t>("optimizer flag")) {
-    OptimizerState o;
+    nn::OptimizerState o;
     o.step = r.get<uint64_t>("optimizer step");
     o.first_moment = r.floats(n, "optimizer first moment");
     o.second_moment = r.floats(n, "optimizer second moment");

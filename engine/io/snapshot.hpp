@@ -13,21 +13,16 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "nn/optimizers/optimizer_state.hpp"
 
 namespace nf {
 
 inline constexpr uint32_t kSnapshotVersion = 1;
 
-struct OptimizerState {
-  uint64_t step = 0;
-  std::vector<float> first_moment;
-  std::vector<float> second_moment;
-};
-
 struct Snapshot {
   json description;  // the field's config and task metadata
   std::vector<float> parameters;
-  std::optional<OptimizerState> optimizer;
+  std::optional<nn::OptimizerState> optimizer;
 };
 
 void write_snapshot(const std::string& path, const Snapshot& snapshot);

@@ -16,6 +16,14 @@
 
 namespace nf::nn {
 
+// Work per sample of one training step (forward + backward) as the module's kernels do it: for
+// hardware-independent throughput figures (`nf bench`). Parameter traffic, amortised over the batch, is
+// left out; bytes count global-memory reads and writes (gathers and atomics included).
+struct SampleCost {
+  double flops = 0;
+  double bytes = 0;
+};
+
 class Module {
  public:
   virtual ~Module() = default;
@@ -26,6 +34,7 @@ class Module {
   virtual json config() const = 0;
 
   virtual std::vector<ParamBlock> parameter_blocks() const = 0;
+  virtual SampleCost training_cost() const = 0;
   // Writes initial values: blocks[b] is block b as declared by parameter_blocks().
   virtual void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const = 0;
   // Tells the module where its blocks live: store.blocks()[first_block ...].

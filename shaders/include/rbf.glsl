@@ -6,7 +6,7 @@
 
 float rbf_phi(uint k, float f[D]) {
   float z = 0.0;
-  for (uint d = 0; d < D; ++d) {
+  [[unroll]] for (uint d = 0; d < D; ++d) {
     vec2 p = prepared[k * D + d];
     float diff = f[d] - p.x;
     z += p.y * diff * diff;

@@ -1,4 +1,5 @@
 #version 460
+#extension GL_EXT_control_flow_attributes : require
 // Gaussian RBF layer + linear output, backward. Given F and dL/dy:
 //   dphi_k = sum_o W_ok dy_o,  g_k = dphi_k phi_k
 //   dL/dF_d   = -sum_k g_k beta_kd (F_d - mu_kd)                 (per sample, written to d_features)
@@ -51,14 +52,14 @@ void main() {
   float mu_k[D], beta_k[D], acc_mu[D], acc_rho[D];
   float w_k[O], acc_w[O];
   float acc_b = 0.0;
-  for (uint d = 0; d < D; ++d) {
+  [[unroll]] for (uint d = 0; d < D; ++d) {
     vec2 p = lid < K ? prepared[lid * D + d] : vec2(0.0);
     mu_k[d] = p.x;
     beta_k[d] = p.y;
     acc_mu[d] = 0.0;
     acc_rho[d] = 0.0;
   }
-  for (uint o = 0; o < O; ++o) {
+  [[unroll]] for (uint o = 0; o < O; ++o) {
     w_k[o] = lid < K ? w[o * K + lid] : 0.0;
     acc_w[o] = 0.0;
   }
@@ -69,26 +70,26 @@ void main() {
       uint i = tile * TILE + lid;
       bool live = i < pc.n;
       float f[D], dy[O], df[D];
-      for (uint d = 0; d < D; ++d) {
+      [[unroll]] for (uint d = 0; d < D; ++d) {
         f[d] = live ? features[d * pc.stride_f + i] : 0.0;
         df[d] = 0.0;
       }
-      for (uint o = 0; o < O; ++o) dy[o] = live ? d_y[o * pc.stride_y + i] : 0.0;
+      [[unroll]] for (uint o = 0; o < O; ++o) dy[o] = live ? d_y[o * pc.stride_y + i] : 0.0;
       for (uint k = 0; k < K; ++k) {
         float phi = rbf_phi(k, f);
         float dphi = 0.0;
-        for (uint o = 0; o < O; ++o) dphi += w[o * K + k] * dy[o];
+        [[unroll]] for (uint o = 0; o < O; ++o) dphi += w[o * K + k] * dy[o];
         float g = dphi * phi;
-        for (uint d = 0; d < D; ++d) {
+        [[unroll]] for (uint d = 0; d < D; ++d) {
           vec2 p = prepared[k * D + d];
           df[d] -= g * p.y * (f[d] - p.x);
         }
         s_phi[k * (TILE + 1) + lid] = phi;
       }
       if (live)
-        for (uint d = 0; d < D; ++d) d_features[d * pc.stride_f + i] = df[d];
-      for (uint d = 0; d < D; ++d) s_f[d * TILE + lid] = f[d];
-      for (uint o = 0; o < O; ++o) s_dy[o * TILE + lid] = dy[o];
+        [[unroll]] for (uint d = 0; d < D; ++d) d_features[d * pc.stride_f + i] = df[d];
+      [[unroll]] for (uint d = 0; d < D; ++d) s_f[d * TILE + lid] = f[d];
+      [[unroll]] for (uint o = 0; o < O; ++o) s_dy[o * TILE + lid] = dy[o];
     }
     barrier();
     // Phase B: per neuron.
@@ -96,13 +97,13 @@ void main() {
       for (uint s = 0; s < TILE; ++s) {
         float phi = s_phi[lid * (TILE + 1) + s];
         float dphi = 0.0;
-        for (uint o = 0; o < O; ++o) {
+        [[unroll]] for (uint o = 0; o < O; ++o) {
           float dy = s_dy[o * TILE + s];
           dphi += w_k[o] * dy;
           acc_w[o] += dy * phi;
         }
         float g = dphi * phi;
-        for (uint d = 0; d < D; ++d) {
+        [[unroll]] for (uint d = 0; d < D; ++d) {
           float diff = s_f[d * TILE + s] - mu_k[d];
           float gd = g * diff;
           acc_mu[d] += gd;
@@ -116,11 +117,11 @@ void main() {
   }
 
   if (lid < K) {
-    for (uint d = 0; d < D; ++d) {
+    [[unroll]] for (uint d = 0; d < D; ++d) {
       NF_ATOMIC_ADD(g_mu, lid * D + d, beta_k[d] * acc_mu[d]);
       NF_ATOMIC_ADD(g_rho, lid * D + d, -0.5 * beta_k[d] * acc_rho[d]);
     }
-    for (uint o = 0; o < O; ++o) NF_ATOMIC_ADD(g_w, o * K + lid, acc_w[o]);
+    [[unroll]] for (uint o = 0; o < O; ++o) NF_ATOMIC_ADD(g_w, o * K + lid, acc_w[o]);
   }
   if (lid < O) NF_ATOMIC_ADD(g_b, lid, acc_b);
 }

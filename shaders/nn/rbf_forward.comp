@@ -1,4 +1,5 @@
 #version 460
+#extension GL_EXT_control_flow_attributes : require
 // Gaussian RBF layer + linear output, forward: y_o = b_o + sum_k W_ok phi_k(F).
 #include "common.glsl"
 
@@ -25,12 +26,12 @@ void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
   float f[D];
-  for (uint d = 0; d < D; ++d) f[d] = features[d * pc.stride_f + i];
+  [[unroll]] for (uint d = 0; d < D; ++d) f[d] = features[d * pc.stride_f + i];
   float out_[O];
-  for (uint o = 0; o < O; ++o) out_[o] = b[o];
+  [[unroll]] for (uint o = 0; o < O; ++o) out_[o] = b[o];
   for (uint k = 0; k < K; ++k) {
     float phi = rbf_phi(k, f);
-    for (uint o = 0; o < O; ++o) out_[o] += w[o * K + k] * phi;
+    [[unroll]] for (uint o = 0; o < O; ++o) out_[o] += w[o * K + k] * phi;
   }
-  for (uint o = 0; o < O; ++o) y[o * pc.stride_y + i] = out_[o];
+  [[unroll]] for (uint o = 0; o < O; ++o) y[o * pc.stride_y + i] = out_[o];
 }

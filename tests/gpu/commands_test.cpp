@@ -27,12 +27,13 @@ TEST_F(GpuTest, BarriersOnlyWhereBuffersConflict) {
   Stream stream(ctx());
   CommandList& cmd = stream.begin();
   cmd.fill(a, 0x3f800000u);  // 1.0f
+  EXPECT_EQ(cmd.stats().barriers, 1u);  // the one after earlier submissions
   cmd.fill(b, 0x40000000u);  // independent: no barrier
-  EXPECT_EQ(cmd.stats().barriers, 0u);
-  cmd.copy(a, c, 512);       // reads a after its fill: barrier
   EXPECT_EQ(cmd.stats().barriers, 1u);
-  cmd.copy(b, c, 512, 0, 512);  // writes c again: write-after-write barrier
+  cmd.copy(a, c, 512);       // reads a after its fill: barrier
   EXPECT_EQ(cmd.stats().barriers, 2u);
+  cmd.copy(b, c, 512, 0, 512);  // writes c again: write-after-write barrier
+  EXPECT_EQ(cmd.stats().barriers, 3u);
   stream.submit();
   stream.wait();
   EXPECT_EQ(stream.submits(), 1u);

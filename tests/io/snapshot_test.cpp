@@ -38,7 +38,7 @@ class SnapshotFile : public ::testing::Test {
     Snapshot s;
     s.description = json{{"field", {{"type", "rbf"}}}, {"width", 768}};
     s.parameters = test::random_floats(1000, r, -1, 1);
-    s.optimizer = OptimizerState{42, test::random_floats(1000, r, -1, 1), test::random_floats(1000, r, 0, 1)};
+    s.optimizer = nn::OptimizerState{42, test::random_floats(1000, r, -1, 1), test::random_floats(1000, r, 0, 1)};
     return s;
   }
   fs::path dir_;

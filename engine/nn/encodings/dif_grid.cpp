@@ -65,6 +65,21 @@ std::vector<ParamBlock> DifGrid::parameter_blocks() const {
   return {{"grid", uint32_t(config_.parameters(dims_)), "encoding"}};
 }
 
+SampleCost DifGrid::training_cost() const {
+  // Per level and pass: ~12 flops per axis for the mapping, dims products per corner weight; forward
+  // 2 flops per tap and channel, backward 2 (multiply, atomic add). Bytes: x, F or dF, 4-byte gathers
+  // (forward) and 4-byte read-modify-writes (backward) per tap.
+  const double corners = double(1u << dims_);
+  SampleCost c;
+  for (uint32_t ch : config_.channels) {
+    const double setup = 12.0 * dims_ + corners * dims_;
+    c.flops += 2 * setup + corners * ch * 2 + corners * ch * 2;
+    c.bytes += corners * ch * 4 + corners * ch * 8;
+  }
+  c.bytes += 2 * 4.0 * dims_ + 2 * 4.0 * config_.features();
+  return c;
+}
+
 void DifGrid::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const {
   for (float& v : blocks[0]) v = float(rng.normal() * config_.init_std);
 }

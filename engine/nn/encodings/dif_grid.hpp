@@ -34,6 +34,7 @@ class DifGrid final : public Module {
   uint32_t output_dims() const override { return config_.features(); }
   json config() const override;
   std::vector<ParamBlock> parameter_blocks() const override;
+  SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,

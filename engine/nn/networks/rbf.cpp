@@ -55,6 +55,16 @@ std::vector<ParamBlock> Rbf::parameter_blocks() const {
           {"bias", o_, "network"}};
 }
 
+SampleCost Rbf::training_cost() const {
+  // Forward: 3 flops per (k, d) for z, 1 exp, 2 per (k, o). Backward recomputes z and phi (phase A),
+  // 2 per (k, o) for dphi, 3 per (k, d) for dL/dF; phase B 4 per (k, d) and 4 per (k, o).
+  const double k = config_.neurons, d = d_, o = o_;
+  SampleCost c;
+  c.flops = (3 * k * d + k + 2 * k * o) + (3 * k * d + k + 2 * k * o + 1 + 3 * k * d) + (4 * k * d + 4 * k * o + k);
+  c.bytes = 4.0 * (d + o) + 4.0 * (d + o + d);
+  return c;
+}
+
 void Rbf::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const {
   for (float& v : blocks[0]) v = float(rng.uniform(-config_.centre_init, config_.centre_init));
   for (float& v : blocks[1]) v = float(config_.log_precision_init);

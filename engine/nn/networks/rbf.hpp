@@ -26,6 +26,7 @@ class Rbf final : public Module {
   uint32_t output_dims() const override { return o_; }
   json config() const override;
   std::vector<ParamBlock> parameter_blocks() const override;
+  SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   // Records the per-step parameter preparation, then the forward pass.
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;

@@ -1,0 +1,15 @@
+#pragma once
+// The `nf` subcommands. Each add_* registers one subcommand on the app; its callback throws nf::Error on
+// bad input, which main() prints as one line and turns into exit code 1.
+#include <CLI/CLI.hpp>
+
+namespace nf::cli {
+
+void add_fit(CLI::App& app);
+void add_render(CLI::App& app);
+void add_eval(CLI::App& app);
+void add_info(CLI::App& app);
+void add_bench(CLI::App& app);
+
+
+}  // namespace nf::cli

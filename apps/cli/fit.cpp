@@ -1,0 +1,115 @@
+// nf fit <input> [--field NAME|FILE.json] [--steps N] [--out DIR] [--seed S] [--device I] [--eval-every K]
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/image_metrics.hpp"
+#include "gpu_options.hpp"
+#include "io/image_io.hpp"
+#include "io/snapshot.hpp"
+#include "output.hpp"
+#include "pipeline/configs.hpp"
+#include "pipeline/image_fit.hpp"
+
+namespace nf::cli {
+namespace {
+
+struct FitArgs {
+  std::string input;
+  std::string field = "rbf";
+  uint32_t steps = 0;
+  std::string out = "out";
+  uint32_t seed = 0;
+  uint32_t eval_every = 0;
+  bool no_optimizer_state = false;
+  bool quiet = false;
+  std::vector<std::string> overrides;
+  GpuOptions gpu;
+};
+
+void run_fit(const FitArgs& a) {
+  // Everything that can be wrong with the inputs is checked before anything is created.
+  const Image target = read_image(a.input);
+  auto config = pipeline::load_config(a.field);
+  for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
+  gpu::Context ctx(a.gpu.context_options());
+  pipeline::ImageTargetInfo info{a.input, target.width, target.height, target.channels};
+  std::optional<uint32_t> steps;
+  if (a.steps) steps = a.steps;
+  pipeline::ImageExperiment experiment(ctx, config.value, config.name, &target, info, a.seed, steps);
+  OutputDir out(a.out);
+
+  if (!a.quiet)
+    std::fprintf(stderr, "nf fit: %s (%dx%d, %d channels) with '%s' on %s: %u steps of %u samples, %llu parameters\n",
+                 a.input.c_str(), target.width, target.height, target.channels, config.name.c_str(),
+                 ctx.info().name.c_str(), experiment.total_steps(), experiment.batch_size(),
+                 static_cast<unsigned long long>(experiment.field().parameter_count()));
+  pipeline::FitOptions options;
+  options.eval_every = a.eval_every;
+  if (!a.quiet) options.progress = print_progress;
+  const auto result = pipeline::fit_image(experiment, target, options);
+
+  const int bits = image_file_bits(a.input);
+  write_image(out.path("render.png"), result.render);
+  if (bits == 32) write_image(out.path("render.exr"), result.render);
+  write_image(out.path("error.png"), error_map(result.render, target, 0.1));
+  write_snapshot(out.path("snapshot.nf"), experiment.snapshot(!a.no_optimizer_state));
+
+  const auto counts = experiment.step_counts();
+  json metrics = {{"psnr", result.psnr},
+                  {"ssim", result.ssim},
+                  {"steps", result.last.step},
+                  {"train_seconds", result.train_seconds},
+                  {"steps_per_second", result.last.step / result.train_seconds},
+                  {"samples_per_second", double(result.last.step) * experiment.batch_size() / result.train_seconds},
+                  {"gpu_ms_per_step", result.last.gpu_ms},
+                  {"batch_size", experiment.batch_size()},
+                  {"final_loss", result.last.loss},
+                  {"params", experiment.field().parameter_count()},
+                  {"field", config.name},
+                  {"config", experiment.config()},
+                  {"device", ctx.info().name},
+                  {"input", a.input},
+                  {"width", target.width},
+                  {"height", target.height},
+                  {"channels", target.channels},
+                  {"seed", a.seed},
+                  {"dispatches_per_step", counts.dispatches},
+                  {"submits_per_step", counts.submits},
+                  {"peak_device_bytes", ctx.memory().peak_bytes},
+                  {"eval_seconds", result.eval_seconds}};
+  if (a.eval_every) {
+    json curve = json::array();
+    for (const auto& [s, p] : result.curve) curve.push_back({s, p});
+    metrics["curve"] = curve;
+  }
+  write_json(out.path("metrics.json"), metrics);
+  out.commit();
+  std::printf("psnr %.3f dB  ssim %.4f  steps %u  train %.1f s  (%.0f samples/s)  -> %s\n", result.psnr, result.ssim,
+              result.last.step, result.train_seconds, metrics["samples_per_second"].get<double>(), a.out.c_str());
+}
+
+}  // namespace
+
+void add_fit(CLI::App& app) {
+  auto args = std::make_shared<FitArgs>();
+  auto* cmd = app.add_subcommand("fit", "Fit a field to an image; writes snapshot.nf, render.png, error.png, metrics.json");
+  cmd->add_option("input", args->input, "Input image (PNG, JPEG, EXR, ...)")->required();
+  cmd->add_option("--field", args->field, "Named config (" + [] {
+    std::string s;
+    for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
+    return s;
+  }() + ") or a .json file")->capture_default_str();
+  cmd->add_option("--steps", args->steps, "Training steps (default: the config's; schedules scale with it)");
+  cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Random seed (initialisation and sampling)")->capture_default_str();
+  cmd->add_option("--eval-every", args->eval_every, "Render and score the full image every K steps (metrics.json curve)");
+  cmd->add_option("--set", args->overrides, "Override a config value: path.to.key=JSON (repeatable), e.g. schedule.steps=15000");
+  cmd->add_flag("--no-optimizer-state", args->no_optimizer_state, "Leave the optimizer state out of the snapshot");
+  cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
+  args->gpu.add_to(*cmd);
+  cmd->callback([args] { run_fit(*args); });
+}
+
+}  // namespace nf::cli

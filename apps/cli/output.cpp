@@ -1,0 +1,61 @@
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+
+namespace nf::cli {
+
+namespace fs = std::filesystem;
+
+OutputDir::OutputDir(std::string dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  if (fs::exists(dir_, ec)) {
+    if (!fs::is_directory(dir_, ec)) fail("output folder ", dir_, ": exists and is not a folder");
+    return;
+  }
+  if (!fs::create_directories(dir_, ec)) fail("output folder ", dir_, ": cannot create it (", ec.message(), ")");
+  created_ = true;
+}
+
+OutputDir::~OutputDir() {
+  if (committed_ || !created_) return;
+  std::error_code ec;
+  if (fs::is_empty(dir_, ec)) fs::remove(dir_, ec);
+}
+
+std::string OutputDir::path(const std::string& file) const { return (fs::path(dir_) / file).string(); }
+
+std::string format_duration(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  const long t = std::lround(s);
+  char buf[32];
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+  else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+  else std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+void print_progress(const pipeline::FitProgress& p) {
+  static const bool tty = isatty(fileno(stderr));
+  char line[256];
+  int n = std::snprintf(line, sizeof line,
+                        "step %6u/%u | loss %.5f | batch %5.2f dB | %6.2f step/s | %5.2f M samples/s | ETA %s", p.step,
+                        p.total, p.loss, p.batch_psnr, p.steps_per_second, p.samples_per_second * 1e-6,
+                        format_duration(p.eta_seconds).c_str());
+  if (p.eval_psnr && n > 0 && n < int(sizeof line))
+    std::snprintf(line + n, sizeof line - size_t(n), " | image %.2f dB", *p.eval_psnr);
+  // Evaluations and the final line stay; plain progress is overwritten on a terminal.
+  const bool keep = !tty || p.eval_psnr.has_value() || p.step == p.total;
+  std::fprintf(stderr, tty ? "\r\033[K%s%s" : "%s%s", line, keep ? "\n" : "");
+  std::fflush(stderr);
+}
+
+void write_json(const std::string& path, const json& value) { write_file_atomically(path, value.dump(2) + "\n"); }
+
+}  // namespace nf::cli

@@ -1,0 +1,36 @@
+#pragma once
+// Output handling shared by the subcommands: the output folder, progress lines, JSON files.
+#include <string>
+
+#include "core/config.hpp"
+#include "pipeline/image_fit.hpp"
+
+namespace nf::cli {
+
+// Creates `dir` when missing. If the command then fails before commit(), a folder it created is removed
+// again (only when still empty), so a failed command leaves nothing behind.
+class OutputDir {
+ public:
+  explicit OutputDir(std::string dir);
+  ~OutputDir();
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+  std::string path(const std::string& file) const;
+  void commit() { committed_ = true; }
+
+ private:
+  std::string dir_;
+  bool created_ = false;
+  bool committed_ = false;
+};
+
+// Prints one progress line (to stderr; rewritten in place on a terminal).
+void print_progress(const pipeline::FitProgress& p);
+
+// Writes JSON (pretty) atomically.
+void write_json(const std::string& path, const json& value);
+
+// "1m23s"-style duration.
+std::string format_duration(double seconds);
+
+}  // namespace nf::cli

@@ -1,0 +1,48 @@
+#pragma once
+// A neural field: an encoding followed by a network, with all parameters in one ParameterStore.
+//
+// Config: {"encoding": {"type": ...}, "network": {"type": ...}}. The encoding's output feeds the network;
+// the field owns the intermediate feature buffers for batches of up to max_batch samples.
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "gpu/commands.hpp"
+#include "nn/batch.hpp"
+#include "nn/module.hpp"
+#include "nn/parameters.hpp"
+
+namespace nf::fields {
+
+class Field {
+ public:
+  // where: how to name the config in errors (e.g. "config rbf.json: field").
+  Field(gpu::Context& ctx, const json& config, const std::string& where, uint32_t input_dims, uint32_t output_dims,
+        uint32_t max_batch);
+
+  json config() const;
+  uint32_t input_dims() const { return encoding_->input_dims(); }
+  uint32_t output_dims() const { return network_->output_dims(); }
+  uint32_t max_batch() const { return max_batch_; }
+  nn::ParameterStore& parameters() { return *store_; }
+  uint64_t parameter_count() const { return store_->count(); }
+  // Encoding + network work per training sample (see nn::SampleCost), plus the feature traffic between them.
+  nn::SampleCost training_cost() const;
+
+  // Fresh random parameters for a seed (host-side, reproducible across devices).
+  void initialize(uint64_t seed);
+
+  // Records y = field(x) for n <= max_batch samples.
+  void forward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n);
+  // Records the backward pass; must follow forward() with the same x and n in the same command list.
+  // Adds the parameter gradients to parameters().gradients().
+  void backward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& d_y, uint32_t n);
+
+ private:
+  std::unique_ptr<nn::Module> encoding_, network_;
+  std::unique_ptr<nn::ParameterStore> store_;
+  uint32_t max_batch_;
+  nn::BatchBuffer features_, d_features_;
+};
+
+}  // namespace nf::fields

@@ -1,0 +1,152 @@
+#include "pipeline/image_experiment.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "gpu/context.hpp"
+
+namespace nf::pipeline {
+namespace {
+
+PixelCoordinates parse_coordinates(const std::string& s, const std::string& where) {
+  if (s == "centers") return PixelCoordinates::Centers;
+  if (s == "corners") return PixelCoordinates::Corners;
+  fail(where, ": pixel_coordinates must be \"centers\" or \"corners\", not \"", s, "\"");
+}
+
+const char* coordinates_name(PixelCoordinates c) { return c == PixelCoordinates::Corners ? "corners" : "centers"; }
+
+}  // namespace
+
+ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const std::string& config_name,
+                                 const Image* target, const ImageTargetInfo& info, uint32_t seed,
+                                 std::optional<uint32_t> steps)
+    : ctx_(ctx), info_(info), seed_(seed), stream_(ctx, 2) {
+  const std::string where = "config " + config_name;
+  ConfigReader c(config, where);
+  const auto description = c.get<std::string>("description", "");
+  total_steps_ = c.get<uint32_t>("steps", 1000);
+  if (steps) total_steps_ = *steps;
+  batch_ = c.get<uint32_t>("batch_size", 1u << 18);
+  coordinates_ = parse_coordinates(c.get<std::string>("pixel_coordinates", "centers"), where);
+  if (total_steps_ < 1) fail(where, ": steps must be >= 1");
+  if (batch_ < 1 || batch_ > (1u << 24)) fail(where, ": batch_size must be in [1, 2^24]");
+  if (info_.channels < 1 || info_.channels > 4) fail("image ", info_.source, ": ", info_.channels, " channels (1 to 4 supported)");
+
+  const auto channels = uint32_t(info_.channels);
+  field_ = std::make_unique<fields::Field>(ctx, c.child("field").value(), where + ": field", 2, channels, batch_);
+  auto loss_cfg = c.child("loss");
+  if (!loss_cfg.has("type")) fail(where, ": missing \"loss\" with a \"type\"");
+  loss_ = nn::losses().create(loss_cfg, ctx, channels, batch_);
+  auto opt_cfg = c.child("optimizer");
+  if (!opt_cfg.has("type")) fail(where, ": missing \"optimizer\" with a \"type\"");
+  optimizer_ = nn::optimizers().create(opt_cfg, ctx, field_->parameters());
+  auto sched_cfg = c.child("schedule");
+  schedule_ = nn::Schedule::from_config(sched_cfg);
+  c.finish();
+
+  config_ = {{"description", description},
+             {"field", field_->config()},
+             {"loss", loss_->config()},
+             {"optimizer", optimizer_->config()},
+             {"schedule", schedule_.config()},
+             {"steps", total_steps_},
+             {"batch_size", batch_},
+             {"pixel_coordinates", coordinates_name(coordinates_)}};
+
+  if (target) sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_);
+  renderer_ = std::make_unique<render::ImageRenderer>(ctx, *field_);
+  x_ = nn::BatchBuffer(ctx, 2, batch_, "batch coordinates");
+  target_ = nn::BatchBuffer(ctx, channels, batch_, "batch targets");
+  y_ = nn::BatchBuffer(ctx, channels, batch_, "batch predictions");
+  d_y_ = nn::BatchBuffer(ctx, channels, batch_, "batch output gradients");
+  if (ctx.features().timestamps)
+    for (int i = 0; i < 2; ++i) timers_.push_back(std::make_unique<gpu::TimestampPool>(ctx, 2));
+  field_->initialize(seed);
+}
+
+std::unique_ptr<ImageExperiment> ImageExperiment::from_snapshot(gpu::Context& ctx, const Snapshot& snapshot,
+                                                                const std::string& path, const Image* target) {
+  const json& d = snapshot.description;
+  try {
+    if (d.value("task", "") != "image") fail("snapshot ", path, ": not an image snapshot (task '", d.value("task", ""), "')");
+    const json& t = d.at("target");
+    ImageTargetInfo info{t.at("source").get<std::string>(), t.at("width").get<int>(), t.at("height").get<int>(),
+                         t.at("channels").get<int>()};
+    if (target && (target->width != info.width || target->height != info.height || target->channels != info.channels))
+      fail("snapshot ", path, ": trained on a ", info.width, "x", info.height, "x", info.channels, " image, but the target is ",
+           target->width, "x", target->height, "x", target->channels);
+    auto e = std::make_unique<ImageExperiment>(ctx, d.at("config"), "in snapshot " + path, target, info,
+                                               d.at("seed").get<uint32_t>());
+    auto& store = e->field_->parameters();
+    if (snapshot.parameters.size() != store.size())
+      fail("snapshot ", path, ": holds ", snapshot.parameters.size(), " parameter values, but its config builds ",
+           store.size());
+    store.upload(snapshot.parameters);
+    if (snapshot.optimizer) e->optimizer_->set_state(*snapshot.optimizer);
+    e->step_ = d.at("step").get<uint32_t>();
+    return e;
+  } catch (const json::exception& ex) {
+    fail("snapshot ", path, ": malformed description (", ex.what(), ")");
+  }
+}
+
+void ImageExperiment::train_step(gpu::Profiler* profiler) {
+  NF_ASSERT(sampler_, "this experiment was built without a target image: it can render but not train");
+  gpu::CommandList& cmd = stream_.begin();
+  if (profiler) cmd.set_profiler(profiler);
+  gpu::TimestampPool* timer = timers_.empty() ? nullptr : timers_[step_ % 2].get();
+  if (timer) {
+    cmd.reset_timestamps(*timer);
+    cmd.write_timestamp(*timer, 0);
+  }
+  const uint32_t step = step_ + 1;
+  cmd.fill(field_->parameters().gradients(), 0);
+  sampler_->sample(cmd, seed_, step, batch_, x_.view(), target_.view());
+  field_->forward(cmd, x_.view(), y_.view(), batch_);
+  loss_->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), batch_);
+  field_->backward(cmd, x_.view(), d_y_.view(), batch_);
+  optimizer_->step(cmd, step, float(schedule_.factor(step, total_steps_)));
+  if (timer) cmd.write_timestamp(*timer, 1);
+  stream_.submit();
+  step_ = step;
+}
+
+StepReport ImageExperiment::report() {
+  stream_.wait();
+  StepReport r;
+  r.step = step_;
+  if (step_ == 0) return r;
+  const auto readout = loss_->readout(batch_);
+  r.loss = loss_->value(readout);
+  r.batch_psnr = readout.mean_sq > 0 ? -10.0 * std::log10(readout.mean_sq) : INFINITY;
+  if (!timers_.empty()) r.gpu_ms = timers_[(step_ - 1) % 2]->elapsed_ms(0, 1);
+  return r;
+}
+
+StepCounts ImageExperiment::step_counts() const {
+  const auto& s = stream_.last_stats();
+  return {s.dispatches, s.barriers, s.transfers, 1};
+}
+
+Image ImageExperiment::render(int width, int height) {
+  stream_.wait();
+  return renderer_->render(stream_, *field_, width, height, coordinates_);
+}
+
+Snapshot ImageExperiment::snapshot(bool with_optimizer) {
+  stream_.wait();
+  Snapshot s;
+  s.description = {{"format", "nf snapshot"},
+                   {"task", "image"},
+                   {"config", config_},
+                   {"target",
+                    {{"source", info_.source}, {"width", info_.width}, {"height", info_.height}, {"channels", info_.channels}}},
+                   {"step", step_},
+                   {"seed", seed_}};
+  s.parameters = field_->parameters().download();
+  if (with_optimizer) s.optimizer = optimizer_->state();
+  return s;
+}
+
+}  // namespace nf::pipeline

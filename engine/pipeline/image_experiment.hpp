@@ -1,0 +1,94 @@
+#pragma once
+// Fitting an image: the one entry point apps use for the image task.
+//
+// Experiment config (assets/configs/*.json):
+//   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N, "batch_size": B,
+//    "pixel_coordinates": "centers" | "corners", "description": "..."}
+// Each training step is recorded into one command list and submitted once: sample pixels, forward, loss,
+// backward, optimizer; nothing is read back unless report() is called. All device memory is allocated in
+// the constructor.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/image.hpp"
+#include "data/image_sampler.hpp"
+#include "fields/field.hpp"
+#include "gpu/profiler.hpp"
+#include "gpu/stream.hpp"
+#include "gpu/timestamps.hpp"
+#include "io/snapshot.hpp"
+#include "nn/losses/loss.hpp"
+#include "nn/optimizers/optimizer.hpp"
+#include "nn/optimizers/schedule.hpp"
+#include "render/image_render.hpp"
+
+namespace nf::pipeline {
+
+struct ImageTargetInfo {
+  std::string source;  // file the target came from
+  int width = 0, height = 0, channels = 0;
+};
+
+struct StepReport {
+  uint32_t step = 0;      // steps done
+  double loss = 0;        // training loss of the last step's batch
+  double batch_psnr = 0;  // PSNR of the last step's batch (from its MSE)
+  double gpu_ms = 0;      // GPU time of the last step (timestamps), 0 if unavailable
+};
+
+struct StepCounts {
+  uint32_t dispatches = 0, barriers = 0, transfers = 0, submits = 1;
+};
+
+class ImageExperiment {
+ public:
+  // config_name names the config in errors. target == nullptr builds a render-only experiment (no
+  // training) of info's size and channels. steps overrides the config's budget (schedules scale with it).
+  ImageExperiment(gpu::Context& ctx, const json& config, const std::string& config_name, const Image* target,
+                  const ImageTargetInfo& info, uint32_t seed, std::optional<uint32_t> steps = {});
+  // Rebuilds a trained experiment from a snapshot (parameters, and optimizer state when saved).
+  // target may be nullptr (render only). path names the snapshot in errors.
+  static std::unique_ptr<ImageExperiment> from_snapshot(gpu::Context& ctx, const Snapshot& snapshot,
+                                                        const std::string& path, const Image* target);
+
+  uint32_t total_steps() const { return total_steps_; }
+  uint32_t steps_done() const { return step_; }
+  uint32_t batch_size() const { return batch_; }
+  const ImageTargetInfo& target_info() const { return info_; }
+  const json& config() const { return config_; }
+  fields::Field& field() { return *field_; }
+  PixelCoordinates pixel_coordinates() const { return coordinates_; }
+
+  // Records and submits one training step (returns without waiting). With a profiler, every command of
+  // the step is timed (read profiler->results() after report()).
+  void train_step(gpu::Profiler* profiler = nullptr);
+  // Waits for the submitted steps and reports the last one.
+  StepReport report();
+  // Commands recorded per step (the last one).
+  StepCounts step_counts() const;
+
+  // Renders the field at any size (waits).
+  Image render(int width, int height);
+
+  Snapshot snapshot(bool with_optimizer);
+
+ private:
+  gpu::Context& ctx_;
+  json config_;
+  ImageTargetInfo info_;
+  uint32_t seed_;
+  uint32_t total_steps_ = 0, step_ = 0, batch_ = 0;
+  PixelCoordinates coordinates_ = PixelCoordinates::Centers;
+  std::unique_ptr<fields::Field> field_;
+  std::unique_ptr<nn::Loss> loss_;
+  std::unique_ptr<nn::Optimizer> optimizer_;
+  nn::Schedule schedule_;
+  std::unique_ptr<data::ImageSampler> sampler_;
+  std::unique_ptr<render::ImageRenderer> renderer_;
+  nn::BatchBuffer x_, target_, y_, d_y_;
+  gpu::Stream stream_;
+  std::vector<std::unique_ptr<gpu::TimestampPool>> timers_;
+};
+
+}  // namespace nf::pipeline

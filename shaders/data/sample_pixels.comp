@@ -1,0 +1,34 @@
+#version 460
+// One training batch of random pixels (uniform, with replacement), chosen on the GPU from (seed, step, i):
+// x = the pixel's coordinate (pixel.glsl), target = its stored channels.
+#include "common.glsl"
+#include "pixel.glsl"
+#include "rng.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint CHANNELS = 3;
+
+layout(std430, binding = 0) readonly buffer Image { float image[]; };  // interleaved, row-major
+layout(std430, binding = 1) writeonly buffer Coords { float x[]; };    // 2 x stride
+layout(std430, binding = 2) writeonly buffer Target { float target[]; };  // CHANNELS x stride
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint stride;
+  uint width;
+  uint height;
+  uint seed;
+  uint step;
+  uint corners;
+} pc;
+
+void main() {
+  uint i = nf_item_index();
+  if (i >= pc.n) return;
+  uint p = nf_sample_index(pc.seed, pc.step, i, pc.width * pc.height);
+  uint px = p % pc.width, py = p / pc.width;
+  vec2 c = nf_pixel_coord(px, py, pc.width, pc.height, pc.corners != 0u);
+  x[i] = c.x;
+  x[pc.stride + i] = c.y;
+  for (uint ch = 0; ch < CHANNELS; ++ch) target[ch * pc.stride + i] = image[p * CHANNELS + ch];
+}

@@ -1,0 +1,199 @@
+// The `nf` command line as users run it: outputs of a real fit, and one-line errors with nothing left
+// behind for every kind of bad input.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/config.hpp"
+#include "core/image.hpp"
+#include "io/image_io.hpp"
+#include "io/snapshot.hpp"
+#include "support/check.hpp"
+
+namespace nf {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("nf_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& n) const { return (dir_ / n).string(); }
+
+  Outcome nf(const std::string& args) {
+    const std::string out = path("stdout.txt"), err = path("stderr.txt");
+    const std::string cmd = std::string(NF_CLI) + " " + args + " > " + out + " 2> " + err;
+    Outcome r;
+    const int status = std::system(cmd.c_str());
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read(out);
+    r.err = read(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+  static std::string read(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  // A small real image: a 32x32 crop of a Kodak image.
+  std::string small_image() {
+    const Image full = read_image(test::shared_data("images/kodak/kodim03.png"));
+    write_image(path("small.png"), crop(full, 300, 200, 32, 32));
+    return path("small.png");
+  }
+  // Asserts a failed run: exit code 1, exactly one stderr line naming `what`, and no output folder.
+  void expect_clean_failure(const Outcome& r, const std::string& what, const std::string& out_dir = "") {
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("nf: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
+    if (!out_dir.empty()) {
+      EXPECT_FALSE(fs::exists(out_dir)) << "output folder left behind";
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, FitWritesEveryOutputAndRenderAndEvalUseTheSnapshot) {
+  const auto img = small_image();
+  const auto out = path("run");
+  const Outcome r = nf("fit " + img + " --steps 20 --eval-every 10 --set batch_size=1024 --out " + out + " --seed 3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* f : {"snapshot.nf", "render.png", "error.png", "metrics.json"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  const json m = read_json_file(out + "/metrics.json");
+  for (const char* k : {"psnr", "ssim", "steps", "train_seconds", "samples_per_second", "params", "field", "device", "curve"})
+    EXPECT_TRUE(m.contains(k)) << k;
+  EXPECT_EQ(m["steps"], 20);
+  EXPECT_EQ(m["field"], "rbf");
+  EXPECT_EQ(m["curve"].size(), 2u);
+  EXPECT_EQ(m["params"], 106038 + 18 * 64 * 2 + 64 * 3 + 3);
+  // Progress was shown (step, loss, PSNR, speed, ETA).
+  EXPECT_NE(r.err.find("step"), std::string::npos);
+  EXPECT_NE(r.err.find("ETA"), std::string::npos);
+
+  const Outcome render = nf("render " + out + "/snapshot.nf --out " + path("big.png") + " --width 64 --height 48");
+  ASSERT_EQ(render.code, 0) << render.err;
+  const Image big = read_image(path("big.png"));
+  EXPECT_EQ(big.width, 64);
+  EXPECT_EQ(big.height, 48);
+  // The same render as the fit's own (same size, same parameters).
+  ASSERT_EQ(nf("render " + out + "/snapshot.nf --out " + path("same.png")).code, 0);
+  EXPECT_EQ(read_image(path("same.png")).pixels, read_image(out + "/render.png").pixels);
+
+  const Outcome eval = nf("eval " + out + "/snapshot.nf --reference " + img + " --out " + path("eval.json"));
+  ASSERT_EQ(eval.code, 0) << eval.err;
+  EXPECT_NEAR(read_json_file(path("eval.json"))["psnr"].get<double>(), m["psnr"].get<double>(), 0.05);
+}
+
+TEST_F(Cli, InfoAndHelpWork) {
+  const Outcome info = nf("info");
+  EXPECT_EQ(info.code, 0);
+  EXPECT_NE(info.out.find("Vulkan devices"), std::string::npos);
+  EXPECT_NE(info.out.find("rbf"), std::string::npos);
+  for (const char* sub : {"fit", "render", "eval", "info", "bench image"}) {
+    const Outcome h = nf(std::string(sub) + " --help");
+    EXPECT_EQ(h.code, 0) << sub;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;
+  }
+  EXPECT_NE(nf("").code, 0);
+  EXPECT_NE(nf("fit").code, 0);  // input missing
+}
+
+TEST_F(Cli, BadImagesFailWithOneLineAndNoOutput) {
+  const auto out = path("never");
+  expect_clean_failure(nf("fit " + path("missing.png") + " --out " + out), "missing.png: cannot open file", out);
+  std::ofstream(path("text.png")) << "not an image";
+  expect_clean_failure(nf("fit " + path("text.png") + " --out " + out), "text.png: not a readable image", out);
+  write_image(path("full.png"), read_image(small_image()));
+  const std::string bytes = read(path("full.png"));
+  std::ofstream(path("cut.png"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  expect_clean_failure(nf("fit " + path("cut.png") + " --out " + out), "cut.png", out);
+  // Headers claiming 0x0 and 30000x30000 (IHDR with a valid CRC, no data).
+  auto png_header = [&](const std::string& name, uint32_t w, uint32_t h) {
+    std::string s = "\x89PNG\r\n\x1a\n";
+    std::string ihdr = "IHDR";
+    for (uint32_t v : {w, h})
+      for (int i = 3; i >= 0; --i) ihdr.push_back(char((v >> (8 * i)) & 0xFF));
+    ihdr += std::string("\x08\x02\x00\x00\x00", 5);
+    const uint32_t crc = crc32(ihdr.data(), ihdr.size());
+    s += std::string("\x00\x00\x00\x0d", 4) + ihdr;
+    for (int i = 3; i >= 0; --i) s.push_back(char((crc >> (8 * i)) & 0xFF));
+    std::ofstream(path(name), std::ios::binary) << s;
+    return path(name);
+  };
+  expect_clean_failure(nf("fit " + png_header("zero.png", 0, 0) + " --out " + out), "zero.png", out);
+  expect_clean_failure(nf("fit " + png_header("huge.png", 30000, 30000) + " --out " + out), "huge.png", out);
+}
+
+TEST_F(Cli, BadConfigsFailWithOneLineAndNoOutput) {
+  const auto img = small_image();
+  const auto out = path("never");
+  json c = read_json_file(std::string(NF_SOURCE_DIR) + "/assets/configs/rbf.json");
+  c["field"]["encoding"]["resolution"] = 3;  // typo of "resolutions"
+  std::ofstream(path("typo.json")) << c.dump();
+  expect_clean_failure(nf("fit " + img + " --field " + path("typo.json") + " --out " + out), "unknown key 'resolution'",
+                       out);
+  c = read_json_file(std::string(NF_SOURCE_DIR) + "/assets/configs/rbf.json");
+  c["optimizer"]["type"] = "lbfgs";
+  std::ofstream(path("type.json")) << c.dump();
+  expect_clean_failure(nf("fit " + img + " --field " + path("type.json") + " --out " + out),
+                       "unknown optimizer type 'lbfgs'", out);
+  std::ofstream(path("broken.json")) << "{\"field\": ";
+  expect_clean_failure(nf("fit " + img + " --field " + path("broken.json") + " --out " + out), "broken.json: invalid JSON",
+                       out);
+  expect_clean_failure(nf("fit " + img + " --field nosuchname --out " + out), "no config named 'nosuchname'", out);
+}
+
+TEST_F(Cli, BadSnapshotsFailWithOneLine) {
+  const auto img = small_image();
+  const auto out = path("run");
+  ASSERT_EQ(nf("fit " + img + " -q --steps 2 --set batch_size=256 --out " + out).code, 0);
+  const std::string good = read(out + "/snapshot.nf");
+  std::string other = good;
+  other[8] = 9;  // format version 9
+  std::ofstream(path("v9.nf"), std::ios::binary) << other;
+  expect_clean_failure(nf("render " + path("v9.nf") + " --out " + path("x.png")), "format version 9");
+  std::string flipped = good;
+  flipped[good.size() / 3] ^= 1;
+  std::ofstream(path("flip.nf"), std::ios::binary) << flipped;
+  expect_clean_failure(nf("eval " + path("flip.nf") + " --reference " + img), "flip.nf: corrupted");
+  std::ofstream(path("cut.nf"), std::ios::binary) << good.substr(0, good.size() - 9);
+  expect_clean_failure(nf("render " + path("cut.nf") + " --out " + path("x.png")), "cut.nf");
+  EXPECT_FALSE(fs::exists(path("x.png")));
+}
+
+TEST_F(Cli, AFailedRunKeepsEarlierOutputs) {
+  const auto img = small_image();
+  const auto out = path("run");
+  ASSERT_EQ(nf("fit " + img + " -q --steps 2 --set batch_size=256 --out " + out).code, 0);
+  const std::string before = read(out + "/snapshot.nf");
+  const Outcome bad = nf("fit " + path("missing.png") + " --out " + out);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(read(out + "/snapshot.nf"), before);
+  const Outcome bad_render = nf("render " + out + "/snapshot.nf --out " + out + "/render.bmp");
+  EXPECT_EQ(bad_render.code, 1);
+  EXPECT_NE(bad_render.err.find("unsupported output format"), std::string::npos) << bad_render.err;
+  for (const auto& e : fs::directory_iterator(out)) EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nf
