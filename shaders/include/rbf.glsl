@@ -1,17 +1,34 @@
-// Gaussian RBF neuron (GNF): phi_k(F) = exp(-1/2 sum_d beta_kd (F_d - mu_kd)^2), beta = exp(rho).
-// Requires, before inclusion: specialization constant D (input features) and a buffer array
-// `prepared` of vec2(mu_kd, beta_kd) at [k * D + d] (written by rbf_prepare once per step).
+// Gaussian RBF layer (GNF): phi_k(F) = exp(-1/2 sum_d beta_kd (F_d - mu_kd)^2), beta = exp(rho),
+// y = W phi + b.
+//
+// The parameters reach the kernels as one uniform buffer of vec4s written by rbf_prepare each step:
+//   neuron k, dims d and d+1 (d even): vec4(mu_kd, beta_kd, mu_k(d+1), beta_k(d+1)) at k DV + d / 2;
+//   W_ok at K DV + k OV + o / 4, component o % 4;  b_o at K DV + K OV + o / 4, component o % 4;
+// (DV = ceil(D / 2), OV = ceil(O / 4); padding is 0). Every vector component index is a constant once
+// the d and o loops are unrolled. Kernels evaluate 4 samples per invocation (vec4 arithmetic), so each
+// parameter load serves 4 samples: on CPU devices (lavapipe) parameter loads, not arithmetic, bound
+// these kernels.
+//
+// Requires, before inclusion: specialization constants K, D, O.
 #ifndef NF_RBF_GLSL
 #define NF_RBF_GLSL
 
-float rbf_phi(uint k, float f[D]) {
-  float z = 0.0;
-  [[unroll]] for (uint d = 0; d < D; ++d) {
-    vec2 p = prepared[k * D + d];
-    float diff = f[d] - p.x;
-    z += p.y * diff * diff;
-  }
-  return exp(-0.5 * z);
-}
+const uint DV = (D + 1u) / 2u;
+const uint OV = (O + 3u) / 4u;
+const uint PREP_VEC4 = K * DV + K * OV + OV;
+
+layout(std140, binding = 0) uniform Prepared { vec4 prepared[PREP_VEC4]; };
+
+float rbf_mu(uint k, uint d) { return prepared[k * DV + d / 2u][(d & 1u) * 2u]; }
+float rbf_beta(uint k, uint d) { return prepared[k * DV + d / 2u][(d & 1u) * 2u + 1u]; }
+float rbf_w(uint o, uint k) { return prepared[K * DV + k * OV + o / 4u][o & 3u]; }
+float rbf_b(uint o) { return prepared[K * DV + K * OV + o / 4u][o & 3u]; }
+
+// Loads 4 consecutive samples [i0, i0 + 4) of feature d (stride-major layout), 0 beyond n.
+#define NF_LOAD4(buf, row, stride, i0, n)                                                  \
+  vec4((i0) < (n) ? buf[(row) * (stride) + (i0)] : 0.0,                                    \
+       (i0) + 1u < (n) ? buf[(row) * (stride) + (i0) + 1u] : 0.0,                          \
+       (i0) + 2u < (n) ? buf[(row) * (stride) + (i0) + 2u] : 0.0,                          \
+       (i0) + 3u < (n) ? buf[(row) * (stride) + (i0) + 3u] : 0.0)
 
 #endif

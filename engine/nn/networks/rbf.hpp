@@ -37,9 +37,9 @@ class Rbf final : public Module {
  private:
   uint32_t d_, o_;
   RbfConfig config_;
-  uint32_t backward_groups_cap_;
-  uint32_t tile_;
-  gpu::Buffer prepared_;
+  uint32_t block_;                 // neurons per dispatch
+  uint32_t backward_invocations_;  // invocations per backward dispatch (each loops over samples)
+  gpu::Buffer prepared_;           // uniform buffer, layout in shaders/include/rbf.glsl
   gpu::Program prepare_, forward_, backward_;
 };
 
