@@ -28,7 +28,7 @@ void run_eval(const EvalArgs& a) {
   if (reference.channels != e->target_info().channels)
     fail("reference ", a.reference, ": ", reference.channels, " channels, the field outputs ",
          e->target_info().channels);
-  const Image rendered = e->render(reference.width, reference.height);
+  const Image rendered = scored_prediction(e->render(reference.width, reference.height), reference);
   const double p = psnr(rendered, reference);
   const double s = reference.width >= 11 && reference.height >= 11 ? ssim(rendered, reference) : std::nan("");
   std::printf("psnr %.3f dB  ssim %.4f  (%s vs %s, %dx%d)\n", p, s, a.snapshot.c_str(), a.reference.c_str(),

@@ -64,6 +64,14 @@ std::array<double, 3> colormap(double t) {
 
 }  // namespace
 
+Image scored_prediction(const Image& prediction, const Image& target) {
+  for (float v : target.pixels)
+    if (!(v >= 0.0f && v <= 1.0f)) return prediction;
+  Image out = prediction;
+  for (auto& v : out.pixels) v = std::clamp(v, 0.0f, 1.0f);
+  return out;
+}
+
 double mse(const Image& a, const Image& b) {
   check_same_shape(a, b);
   double sum = 0.0;

@@ -4,6 +4,10 @@
 
 namespace nf {
 
+// The prediction as it is scored against `target`: clamped to [0,1] when every target value lies in [0,1]
+// (8- and 16-bit images, what a PNG of the prediction shows), unchanged for HDR targets.
+Image scored_prediction(const Image& prediction, const Image& target);
+
 // Mean squared error over all pixels and channels. Images must have the same shape.
 double mse(const Image& a, const Image& b);
 

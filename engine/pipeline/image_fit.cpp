@@ -44,7 +44,7 @@ FitResult fit_image(ImageExperiment& e, const Image& target, const FitOptions& o
     if (eval) {
       const StepReport r = e.report();
       const auto t0 = Clock::now();
-      const double p = psnr(e.render(target.width, target.height), target);
+      const double p = psnr(scored_prediction(e.render(target.width, target.height), target), target);
       eval_seconds += seconds_since(t0);
       result.curve.emplace_back(step, p);
       progress(r, p);
@@ -58,9 +58,10 @@ FitResult fit_image(ImageExperiment& e, const Image& target, const FitOptions& o
   result.train_seconds = seconds_since(start) - eval_seconds;
   const auto t0 = Clock::now();
   result.render = e.render(target.width, target.height);
-  result.psnr = psnr(result.render, target);
+  const Image scored = scored_prediction(result.render, target);
+  result.psnr = psnr(scored, target);
   // SSIM's 11x11 window needs at least 11 pixels per side.
-  result.ssim = target.width >= 11 && target.height >= 11 ? ssim(result.render, target) : std::nan("");
+  result.ssim = target.width >= 11 && target.height >= 11 ? ssim(scored, target) : std::nan("");
   eval_seconds += seconds_since(t0);
   result.eval_seconds = eval_seconds;
   if (options.eval_every > 0 || result.curve.empty()) result.curve.emplace_back(result.last.step, result.psnr);

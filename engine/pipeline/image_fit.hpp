@@ -30,8 +30,10 @@ struct FitResult {
   double train_seconds = 0;  // training only (evaluations excluded)
   double eval_seconds = 0;
   StepReport last;
-  Image render;  // the final full-size reconstruction
-  double psnr = 0, ssim = 0;  // ssim is NaN for images under 11 pixels a side
+  Image render;  // the final full-size reconstruction (unclamped)
+  // Scored on the render clamped to [0,1] for 8/16-bit targets (core/image_metrics.hpp); ssim is NaN for
+  // images under 11 pixels a side.
+  double psnr = 0, ssim = 0;
 };
 
 // Trains `experiment` until its step budget is spent, then renders and scores the result against target.

@@ -47,6 +47,16 @@ void main() {
   }
   [[unroll]] for (uint j = 0; j < NB * O; ++j) acc_w[j] = 0.0;
   [[unroll]] for (uint o = 0; o < O; ++o) acc_b[o] = 0.0;
+  // The block's parameters, read once per invocation (each read of the uniform buffer inside the sample
+  // loop would be repeated for every quad).
+  float mu[NB * D], beta[NB * D], w_[NB * O];
+  [[unroll]] for (uint j = 0; j < NB; ++j) {
+    [[unroll]] for (uint d = 0; d < D; ++d) {
+      mu[j * D + d] = rbf_mu(pc.k0 + j, d);
+      beta[j * D + d] = rbf_beta(pc.k0 + j, d);
+    }
+    [[unroll]] for (uint o = 0; o < O; ++o) w_[j * O + o] = rbf_w(o, pc.k0 + j);
+  }
 
   uint invocations = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   for (uint i0 = 4u * gl_GlobalInvocationID.x; i0 < pc.n; i0 += 4u * invocations) {
@@ -60,25 +70,24 @@ void main() {
       acc_b[o] += sum4(dy[o]);
     }
     [[unroll]] for (uint j = 0; j < NB; ++j) {
-      uint k = pc.k0 + j;
       vec4 z = vec4(0.0);
       [[unroll]] for (uint d = 0; d < D; ++d) {
-        vec4 diff = f[d] - rbf_mu(k, d);
-        z += rbf_beta(k, d) * diff * diff;
+        vec4 diff = f[d] - mu[j * D + d];
+        z += beta[j * D + d] * diff * diff;
       }
       vec4 phi = exp(-0.5 * z);
       vec4 dphi = vec4(0.0);
       [[unroll]] for (uint o = 0; o < O; ++o) {
-        dphi += rbf_w(o, k) * dy[o];
+        dphi += w_[j * O + o] * dy[o];
         acc_w[j * O + o] += dot(dy[o], phi);
       }
       vec4 g = dphi * phi;
       [[unroll]] for (uint d = 0; d < D; ++d) {
-        vec4 diff = f[d] - rbf_mu(k, d);
+        vec4 diff = f[d] - mu[j * D + d];
         vec4 t = g * diff;
         acc_mu[j * D + d] += sum4(t);
         acc_rho[j * D + d] += dot(t, diff);
-        df[d] -= rbf_beta(k, d) * t;
+        df[d] -= beta[j * D + d] * t;
       }
     }
     [[unroll]] for (uint d = 0; d < D; ++d)
@@ -89,9 +98,8 @@ void main() {
   [[unroll]] for (uint j = 0; j < NB; ++j) {
     uint k = pc.k0 + j;
     [[unroll]] for (uint d = 0; d < D; ++d) {
-      float beta = rbf_beta(k, d);
-      NF_ATOMIC_ADD(g_mu, k * D + d, beta * acc_mu[j * D + d]);
-      NF_ATOMIC_ADD(g_rho, k * D + d, -0.5 * beta * acc_rho[j * D + d]);
+      NF_ATOMIC_ADD(g_mu, k * D + d, beta[j * D + d] * acc_mu[j * D + d]);
+      NF_ATOMIC_ADD(g_rho, k * D + d, -0.5 * beta[j * D + d] * acc_rho[j * D + d]);
     }
     [[unroll]] for (uint o = 0; o < O; ++o) NF_ATOMIC_ADD(g_w, o * K + k, acc_w[j * O + o]);
   }

@@ -41,6 +41,15 @@ TEST(ImageMetrics, SsimIsOneForIdenticalAndMatchesDirectFormulaForConstantShift)
   EXPECT_LT(ssim(a, n), 0.2);
 }
 
+TEST(ImageMetrics, PredictionsAreClampedOnlyForLowDynamicRangeTargets) {
+  Image ldr(2, 1, 1), hdr(2, 1, 1), pred(2, 1, 1);
+  ldr.pixels = {0.0f, 1.0f};
+  hdr.pixels = {0.0f, 3.0f};
+  pred.pixels = {-0.5f, 1.5f};
+  EXPECT_EQ(scored_prediction(pred, ldr).pixels, std::vector<float>({0.0f, 1.0f}));
+  EXPECT_EQ(scored_prediction(pred, hdr).pixels, pred.pixels);
+}
+
 TEST(ImageMetrics, ShapeMismatchAndTinyImagesAreRejected) {
   EXPECT_THROW(psnr(Image(4, 4, 3), Image(4, 5, 3)), Error);
   EXPECT_THROW(ssim(Image(8, 8, 1), Image(8, 8, 1)), Error);
