@@ -34,7 +34,8 @@ void ParameterStore::upload(std::span<const float> all) {
 gpu::Bind ParameterStore::bind(gpu::Buffer& buffer, size_t block, gpu::Access access) {
   NF_ASSERT(block < blocks_.size(), "parameter block index ", block, " out of range");
   const auto& b = blocks_[block];
-  return {&buffer, access, uint64_t(b.offset) * sizeof(float), uint64_t(b.block.count) * sizeof(float)};
+  // Rounded up to whole vec4s (the padding after each block makes this safe) for uniform-buffer views.
+  return {&buffer, access, uint64_t(b.offset) * sizeof(float), uint64_t((b.block.count + 3) / 4 * 4) * sizeof(float)};
 }
 
 }  // namespace nf::nn

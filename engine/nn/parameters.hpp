@@ -16,6 +16,8 @@ struct ParamBlock {
   std::string name;   // e.g. "grid", "centres"; unique within its module
   uint32_t count = 0;  // floats
   std::string group;  // optimizer parameter group (learning rate), e.g. "encoding", "network"
+  float lr_scale = 1.0f;   // multiplies the group's learning rate (e.g. CAM grids: 10x the network's)
+  bool trainable = true;   // false: a fixed value (e.g. Fourier frequencies), saved but never updated
 };
 
 struct PlacedBlock {

@@ -31,7 +31,8 @@ Adam::Adam(gpu::Context& ctx, ParameterStore& store, const AdamConfig& config)
   const auto& blocks = store.blocks();
   for (size_t i = 0; i < blocks.size(); ++i) {
     const uint32_t end = i + 1 < blocks.size() ? blocks[i + 1].offset : store.size();
-    const float lr = learning_rate(blocks[i].block.group);
+    const auto& b = blocks[i].block;
+    const float lr = b.trainable ? learning_rate(b.group) * b.lr_scale : 0.0f;
     if (!ranges_.empty() && ranges_.back().lr == lr) ranges_.back().end = end;
     else ranges_.push_back({end, lr});
   }

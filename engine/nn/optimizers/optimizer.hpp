@@ -1,6 +1,7 @@
 #pragma once
 // Optimizers update every parameter of a ParameterStore from its gradients, with a learning rate per
-// parameter group (ParamBlock::group).
+// parameter group (ParamBlock::group) times the block's lr_scale; blocks that are not trainable keep their
+// values.
 #include <memory>
 
 #include "core/config.hpp"

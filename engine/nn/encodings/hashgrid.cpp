@@ -1,0 +1,150 @@
+#include "nn/encodings/hashgrid.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "gpu/context.hpp"
+
+namespace nf::nn {
+namespace {
+
+constexpr uint32_t kGroupSize = 64;
+
+struct Push {
+  uint32_t n, stride_x, stride_f;
+};
+
+}  // namespace
+
+std::vector<HashGridLevel> hashgrid_levels(const HashGridConfig& c, uint32_t dims) {
+  std::vector<HashGridLevel> levels;
+  const float log2b = std::log2(float(c.per_level_scale));
+  const uint64_t table = 1ull << c.log2_table_size;
+  uint64_t first = 0;
+  for (uint32_t l = 0; l < c.levels; ++l) {
+    const float scale = std::exp2(float(l) * log2b) * float(c.base_resolution) - 1.0f;
+    const auto res = uint32_t(std::ceil(scale)) + 1;
+    uint64_t dense = 1;
+    for (uint32_t a = 0; a < dims; ++a) dense *= res;
+    dense = (dense + 7) / 8 * 8;
+    const bool hashed = dense > table;
+    const uint64_t entries = hashed ? table : dense;
+    levels.push_back({scale, res, uint32_t(first), uint32_t(entries), hashed});
+    first += entries;
+    NF_ASSERT(first < (1ull << 31), "hash grid too large");
+  }
+  return levels;
+}
+
+HashGrid::HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config)
+    : dims_(dims), config_(config), levels_(hashgrid_levels(config, dims)) {
+  NF_ASSERT(dims >= 1 && dims <= 3, "the hash grid encodes 1 to 3 dimensions");
+  std::vector<uint32_t> table;
+  for (const auto& l : levels_)
+    table.insert(table.end(), {l.resolution, l.first, l.entries | (l.hashed ? 0x80000000u : 0u),
+                               std::bit_cast<uint32_t>(l.scale)});
+  level_table_ = gpu::Buffer(ctx, table.size() * 4, "hashgrid levels");
+  level_table_.upload(std::span<const uint32_t>(table));
+  const std::vector<uint32_t> constants = {dims, config_.levels, config_.features_per_level};
+  const std::vector<gpu::BindingKind> bindings(4, gpu::BindingKind::Storage);
+  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", bindings, sizeof(Push), kGroupSize, constants});
+  backward_ = gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/hashgrid_backward" : "nn/hashgrid_backward@cas",
+                                 bindings, sizeof(Push), kGroupSize, constants});
+}
+
+json HashGrid::config() const {
+  return {{"type", "hashgrid"},
+          {"levels", config_.levels},
+          {"features_per_level", config_.features_per_level},
+          {"log2_table_size", config_.log2_table_size},
+          {"base_resolution", config_.base_resolution},
+          {"per_level_scale", config_.per_level_scale}};
+}
+
+std::vector<ParamBlock> HashGrid::parameter_blocks() const {
+  const auto& last = levels_.back();
+  return {{"table", (last.first + last.entries) * config_.features_per_level, "encoding"}};
+}
+
+SampleCost HashGrid::training_cost() const {
+  const double corners = double(1u << dims_), f = config_.features_per_level, l = config_.levels;
+  return {l * (2 * (6.0 * dims_ + corners * (dims_ + 3)) + 4 * corners * f),
+          l * corners * f * 12.0 + 8.0 * dims_ + 8.0 * output_dims()};
+}
+
+void HashGrid::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const {
+  for (float& v : blocks[0]) v = float(rng.uniform(-1e-4, 1e-4));
+}
+
+void HashGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
+  NF_ASSERT(x.dims == dims_ && y.dims == output_dims(), "hash grid forward: wrong operand dims");
+  cmd.dispatch(forward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(level_table_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer)},
+               Push{n, x.stride, y.stride});
+}
+
+void HashGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                        uint32_t n) {
+  NF_ASSERT(!d_x.buffer, "the hash grid does not compute gradients with respect to its input");
+  cmd.dispatch(backward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(level_table_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer)},
+               Push{n, x.stride, d_y.stride});
+}
+
+namespace {
+
+// Calls visit(table index, weight, feature index) for every (level, corner, feature) of sample x.
+template <class Visit>
+void for_each_tap(const HashGridConfig& c, uint32_t dims, const double* x, Visit visit) {
+  static constexpr uint32_t primes[3] = {1u, 2654435761u, 805459861u};
+  const auto levels = hashgrid_levels(c, dims);
+  for (uint32_t l = 0; l < c.levels; ++l) {
+    const auto& lv = levels[l];
+    uint32_t cell[3];
+    double w[3];
+    for (uint32_t a = 0; a < dims; ++a) {
+      const double p = double(lv.scale) * (x[a] + 1.0) * 0.5 + 0.5;
+      const double fl = std::floor(p);
+      cell[a] = uint32_t(int64_t(fl));
+      w[a] = p - fl;
+    }
+    for (uint32_t k = 0; k < (1u << dims); ++k) {
+      uint32_t index = 0, stride = 1;
+      double weight = 1;
+      for (uint32_t a = 0; a < dims; ++a) {
+        const bool upper = (k >> a) & 1u;
+        const uint32_t v = cell[a] + (upper ? 1u : 0u);
+        weight *= upper ? w[a] : 1.0 - w[a];
+        index = lv.hashed ? (index ^ (v * primes[a])) : index + v * stride;
+        stride *= lv.resolution;
+      }
+      const uint64_t entry = lv.first + index % lv.entries;
+      for (uint32_t f = 0; f < c.features_per_level; ++f)
+        visit(entry * c.features_per_level + f, weight, l * c.features_per_level + f);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<double> hashgrid_reference_forward(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
+                                               std::span<const double> x) {
+  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
+  std::vector<double> out(n * nf, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, uint32_t f) { out[i * nf + f] += w * table[p]; });
+  return out;
+}
+
+std::vector<double> hashgrid_reference_backward(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
+                                                std::span<const double> x, std::span<const double> d_f) {
+  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
+  std::vector<double> g(table.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
+  return g;
+}
+
+}  // namespace nf::nn

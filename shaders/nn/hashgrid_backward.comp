@@ -1,0 +1,35 @@
+#version 460
+// Multiresolution hash encoding, backward: scatter-adds weight * dL/dF into the table gradients.
+#include "common.glsl"
+#include "hashgrid.glsl"
+#include "atomics.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint DIMS = 2;
+layout(constant_id = 2) const uint LEVELS = 16;
+layout(constant_id = 3) const uint FEATURES = 2;
+
+layout(std430, binding = 0) buffer TableGrad { NF_ATOMIC_FLOAT_TYPE table_grad[]; };
+layout(std430, binding = 1) readonly buffer Levels { uvec4 levels[]; };
+layout(std430, binding = 2) readonly buffer Input { float x[]; };
+layout(std430, binding = 3) readonly buffer FeatureGrad { float d_features[]; };
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint stride_x;
+  uint stride_f;
+} pc;
+
+void main() {
+  uint i = nf_item_index();
+  if (i >= pc.n) return;
+  vec3 p = vec3(0.0);
+  for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
+  for (uint l = 0; l < LEVELS; ++l) {
+    HashCorners h = hash_corners(p, DIMS, levels[l]);
+    for (uint f = 0; f < FEATURES; ++f) {
+      float g = d_features[(l * FEATURES + f) * pc.stride_f + i];
+      for (uint k = 0; k < (1u << DIMS); ++k) NF_ATOMIC_ADD(table_grad, h.entry[k] * FEATURES + f, h.weight[k] * g);
+    }
+  }
+}

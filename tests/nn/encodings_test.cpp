@@ -1,0 +1,131 @@
+// Fourier features, frequency encoding and hash grid against their double-precision references.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/rng.hpp"
+#include "module_harness.hpp"
+#include "nn/encodings/fourier.hpp"
+#include "nn/encodings/frequency.hpp"
+#include "nn/encodings/hashgrid.hpp"
+#include "support/check.hpp"
+#include "support/gpu_test.hpp"
+
+namespace nf::nn {
+namespace {
+
+using test::GpuTest;
+
+std::vector<double> random_vec(size_t n, Pcg32& rng, double lo, double hi) {
+  std::vector<double> v(n);
+  for (auto& x : v) x = float(rng.uniform(lo, hi));
+  return v;
+}
+
+TEST_F(GpuTest, FourierFeaturesMatchReference) {
+  // sigma 10 on [-1,1] coordinates: phases of hundreds of radians, where unreduced float sin/cos fail.
+  FourierFeatures enc(ctx(), 2, FourierConfig{256, 10.0});
+  test::ModuleHarness h(ctx(), enc);
+  Pcg32 rng(1);
+  std::vector<double> b(512);
+  for (auto& v : b) v = float(rng.normal() * 10.0);
+  h.set_parameters({b});
+  const auto x = random_vec(2 * 1001, rng, -1, 1);
+  NF_EXPECT_REL_ERROR(h.forward(x), fourier_reference_forward(2, b, x), 1e-5);
+}
+
+TEST_F(GpuTest, FourierFrequenciesAreFixedAndDrawnWithSigma) {
+  FourierFeatures enc(ctx(), 2, FourierConfig{4096 / 2, 3.0});
+  const auto blocks = enc.parameter_blocks();
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_FALSE(blocks[0].trainable);
+  std::vector<float> v(blocks[0].count);
+  std::vector<std::span<float>> spans = {v};
+  Pcg32 rng(2);
+  enc.initialize(spans, rng);
+  double s2 = 0;
+  for (float f : v) s2 += double(f) * f;
+  EXPECT_NEAR(std::sqrt(s2 / v.size()), 3.0, 0.15);
+}
+
+TEST_F(GpuTest, FrequencyEncodingMatchesReference) {
+  for (bool include : {true, false}) {
+    const FrequencyConfig cfg{10, include};
+    FrequencyEncoding enc(ctx(), 3, cfg);
+    test::ModuleHarness h(ctx(), enc);
+    Pcg32 rng(3);
+    const auto x = random_vec(3 * 777, rng, -1, 1);
+    NF_EXPECT_REL_ERROR(h.forward(x), frequency_reference_forward(3, cfg, x), 1e-5);
+  }
+}
+
+TEST(HashGridLevels, MatchTinyCudaNnForItsImageConfig) {
+  // tiny-cuda-nn data/config_hash.json: 16 levels, 2 features, 2^15 entries, base 16, scale 1.5.
+  const auto levels = hashgrid_levels({16, 2, 15, 16, 1.5}, 2);
+  const uint32_t res[] = {16, 24, 36, 54, 81, 122};
+  const uint32_t entries[] = {256, 576, 1296, 2920, 6568, 14888};
+  for (int l = 0; l < 6; ++l) {
+    EXPECT_EQ(levels[l].resolution, res[l]) << l;
+    EXPECT_EQ(levels[l].entries, entries[l]) << l;
+    EXPECT_FALSE(levels[l].hashed) << l;
+  }
+  for (int l = 6; l < 16; ++l) {
+    EXPECT_TRUE(levels[l].hashed) << l;
+    EXPECT_EQ(levels[l].entries, 32768u) << l;
+  }
+  EXPECT_EQ(levels.back().first + levels.back().entries, 354184u);
+}
+
+void check_hashgrid(gpu::Context& ctx, uint32_t dims, const HashGridConfig& cfg, uint64_t seed) {
+  HashGrid enc(ctx, dims, cfg);
+  test::ModuleHarness h(ctx, enc);
+  Pcg32 rng(seed);
+  const auto table = random_vec(enc.parameter_blocks()[0].count, rng, -1, 1);
+  h.set_parameters({table});
+  const auto x = random_vec(dims * 3000, rng, -1, 1);
+  NF_EXPECT_REL_ERROR(h.forward(x), hashgrid_reference_forward(cfg, dims, table, x), 1e-5);
+  const auto d_f = random_vec(3000 * enc.output_dims(), rng, -1, 1);
+  h.backward(x, d_f, false);
+  NF_EXPECT_REL_ERROR(h.gradients()[0], hashgrid_reference_backward(cfg, dims, table, x, d_f), 1e-5);
+}
+
+TEST_F(GpuTest, HashGrid2DDenseAndHashedLevelsMatchReference) {
+  // Levels 0-2 dense, 3-5 hashed into 2^9 entries.
+  check_hashgrid(ctx(), 2, {6, 2, 9, 4, 2.0}, 4);
+}
+
+TEST_F(GpuTest, HashGrid3DMatchesReference) { check_hashgrid(ctx(), 3, {4, 3, 10, 3, 1.7}, 5); }
+
+TEST(HashGridPortableAtomics, BackwardMatchesReference) {
+  test::context();
+  gpu::ContextOptions options;
+  options.validation = true;
+  options.disable_float_atomics = true;
+  gpu::Context ctx(options);
+  check_hashgrid(ctx, 2, {5, 2, 8, 4, 1.8}, 6);
+}
+
+TEST(HashGridReference, GradientMatchesFiniteDifferences) {
+  const HashGridConfig cfg{3, 2, 6, 3, 2.0};
+  Pcg32 rng(7);
+  const auto levels = hashgrid_levels(cfg, 2);
+  const auto table = random_vec((levels.back().first + levels.back().entries) * 2, rng, -1, 1);
+  const auto x = random_vec(2 * 20, rng, -1, 1);
+  const auto d_f = random_vec(20 * 6, rng, -1, 1);
+  const auto g = hashgrid_reference_backward(cfg, 2, table, x, d_f);
+  auto objective = [&](const std::vector<double>& t) {
+    const auto f = hashgrid_reference_forward(cfg, 2, t, x);
+    double s = 0;
+    for (size_t i = 0; i < f.size(); ++i) s += f[i] * d_f[i];
+    return s;
+  };
+  for (size_t p = 0; p < table.size(); p += 7) {
+    auto up = table, down = table;
+    up[p] += 1e-5;
+    down[p] -= 1e-5;
+    EXPECT_NEAR((objective(up) - objective(down)) / 2e-5, g[p], 1e-7) << p;
+  }
+}
+
+}  // namespace
+}  // namespace nf::nn
