@@ -37,6 +37,21 @@ class Module {
   virtual SampleCost training_cost() const = 0;
   // Writes initial values: blocks[b] is block b as declared by parameter_blocks().
   virtual void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const = 0;
+  // Allocates the module's scratch for batches of up to `capacity` samples (a multiple of 64). Called
+  // once, before the first forward().
+  virtual void reserve(gpu::Context& ctx, uint32_t capacity) {
+    (void)ctx;
+    (void)capacity;
+  }
+  // Modulation inputs (networks that support CAM): per-sample values the field computes from the
+  // coordinates, and where the network writes their gradients. modulation_dims() == 0: not modulated.
+  virtual uint32_t modulation_dims() const { return 0; }
+  virtual json modulation_config() const { return nullptr; }
+  virtual void set_modulation(const BatchView& values, const BatchView& gradients) {
+    (void)values;
+    (void)gradients;
+  }
+
   // Tells the module where its blocks live: store.blocks()[first_block ...].
   void bind(ParameterStore& store, size_t first_block) {
     store_ = &store;

@@ -12,4 +12,18 @@ uint nf_item_index() {
   return gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
 }
 
+// Four consecutive samples [i0, i0 + 4) of row `row` of a feature-major buffer (0 beyond n), and the
+// matching store (samples beyond n untouched). Kernels that take four samples per invocation use these.
+#define NF_LOAD4(buf, row, stride, i0, n)                                  \
+  vec4((i0) < (n) ? buf[(row) * (stride) + (i0)] : 0.0,                    \
+       (i0) + 1u < (n) ? buf[(row) * (stride) + (i0) + 1u] : 0.0,          \
+       (i0) + 2u < (n) ? buf[(row) * (stride) + (i0) + 2u] : 0.0,          \
+       (i0) + 3u < (n) ? buf[(row) * (stride) + (i0) + 3u] : 0.0)
+
+#define NF_STORE4(buf, row, stride, i0, n, v)                                    \
+  {                                                                              \
+    for (uint nf_s_ = 0u; nf_s_ < 4u; ++nf_s_)                                   \
+      if ((i0) + nf_s_ < (n)) buf[(row) * (stride) + (i0) + nf_s_] = (v)[nf_s_]; \
+  }
+
 #endif

@@ -24,11 +24,4 @@ float rbf_beta(uint k, uint d) { return prepared[k * DV + d / 2u][(d & 1u) * 2u 
 float rbf_w(uint o, uint k) { return prepared[K * DV + k * OV + o / 4u][o & 3u]; }
 float rbf_b(uint o) { return prepared[K * DV + K * OV + o / 4u][o & 3u]; }
 
-// Loads 4 consecutive samples [i0, i0 + 4) of feature d (stride-major layout), 0 beyond n.
-#define NF_LOAD4(buf, row, stride, i0, n)                                                  \
-  vec4((i0) < (n) ? buf[(row) * (stride) + (i0)] : 0.0,                                    \
-       (i0) + 1u < (n) ? buf[(row) * (stride) + (i0) + 1u] : 0.0,                          \
-       (i0) + 2u < (n) ? buf[(row) * (stride) + (i0) + 2u] : 0.0,                          \
-       (i0) + 3u < (n) ? buf[(row) * (stride) + (i0) + 3u] : 0.0)
-
 #endif

@@ -33,13 +33,27 @@ std::vector<std::vector<double>> ModuleHarness::gradients() const {
 }
 
 void ModuleHarness::ensure(uint32_t n) {
-  if (n <= capacity_) return;
-  capacity_ = n;
-  x_ = nn::BatchBuffer(ctx_, module_.input_dims(), n, "test x");
-  dx_ = nn::BatchBuffer(ctx_, module_.input_dims(), n, "test dx");
-  y_ = nn::BatchBuffer(ctx_, module_.output_dims(), n, "test y");
-  dy_ = nn::BatchBuffer(ctx_, module_.output_dims(), n, "test dy");
+  n_ = n;
+  if (n <= capacity_) {
+    if (!modulation_.empty()) upload(mod_, modulation_, n);
+    return;
+  }
+  NF_ASSERT(capacity_ == 0, "the harness reserves once: run the largest batch first");
+  capacity_ = (n + 63) / 64 * 64;
+  x_ = nn::BatchBuffer(ctx_, module_.input_dims(), capacity_, "test x");
+  dx_ = nn::BatchBuffer(ctx_, module_.input_dims(), capacity_, "test dx");
+  y_ = nn::BatchBuffer(ctx_, module_.output_dims(), capacity_, "test y");
+  dy_ = nn::BatchBuffer(ctx_, module_.output_dims(), capacity_, "test dy");
+  module_.reserve(ctx_, capacity_);
+  if (const uint32_t m = module_.modulation_dims()) {
+    mod_ = nn::BatchBuffer(ctx_, m, capacity_, "test modulation");
+    dmod_ = nn::BatchBuffer(ctx_, m, capacity_, "test modulation gradients");
+    module_.set_modulation(mod_.view(), dmod_.view());
+    upload(mod_, modulation_, n);
+  }
 }
+
+std::vector<double> ModuleHarness::modulation_gradients() const { return download(dmod_, n_); }
 
 void ModuleHarness::upload(nn::BatchBuffer& b, const std::vector<double>& v, uint32_t n) {
   std::vector<float> fm(size_t(b.dims) * b.capacity, std::numeric_limits<float>::quiet_NaN());

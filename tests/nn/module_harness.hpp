@@ -21,6 +21,11 @@ class ModuleHarness {
   // Gradients per block after backward().
   std::vector<std::vector<double>> gradients() const;
 
+  // Modulation inputs (n x modulation_dims, sample-major) for modulated networks; set before forward.
+  void set_modulation(const std::vector<double>& values) { modulation_ = values; }
+  // dL/dmodulation after backward() (sample-major).
+  std::vector<double> modulation_gradients() const;
+
   // y = f(x): x sample-major n x input_dims; returns n x output_dims.
   std::vector<double> forward(const std::vector<double>& x);
   // Forward then backward with d_y (n x output_dims). Gradients start from zero. Returns d_x (n x input
@@ -37,7 +42,9 @@ class ModuleHarness {
   std::unique_ptr<nn::ParameterStore> store_;
   gpu::Stream stream_;
   uint32_t capacity_ = 0;
-  nn::BatchBuffer x_, y_, dy_, dx_;
+  nn::BatchBuffer x_, y_, dy_, dx_, mod_, dmod_;
+  std::vector<double> modulation_;
+  uint32_t n_ = 0;
 };
 
 }  // namespace nf::test

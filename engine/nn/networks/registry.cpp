@@ -1,4 +1,5 @@
 // Built-in networks: one line per type.
+#include "nn/networks/mlp.hpp"
 #include "nn/networks/network.hpp"
 #include "nn/networks/rbf.hpp"
 
@@ -17,10 +18,48 @@ std::unique_ptr<Module> make_rbf(ConfigReader& c, gpu::Context& ctx, uint32_t in
   return std::make_unique<Rbf>(ctx, in, out, r);
 }
 
+Activation parse_activation(ConfigReader& c, const std::string& key, const std::string& fallback,
+                            std::initializer_list<const char*> allowed) {
+  const auto name = c.get<std::string>(key, fallback);
+  for (const char* a : allowed)
+    if (name == a) {
+      if (name == "relu") return Activation::Relu;
+      if (name == "sine") return Activation::Sine;
+      if (name == "sigmoid") return Activation::Sigmoid;
+      return Activation::None;
+    }
+  std::string list;
+  for (const char* a : allowed) list += cat(list.empty() ? "" : ", ", a);
+  fail(c.where(), ": ", key, " '", name, "' is not one of ", list);
+}
+
+std::unique_ptr<Module> make_mlp(ConfigReader& c, gpu::Context& ctx, uint32_t in, uint32_t out) {
+  MlpConfig m;
+  m.width = c.get<uint32_t>("width", m.width);
+  m.hidden_layers = c.get<uint32_t>("hidden_layers", m.hidden_layers);
+  m.activation = parse_activation(c, "activation", "relu", {"relu", "sine"});
+  m.output_activation = parse_activation(c, "output_activation", "none", {"none", "sigmoid"});
+  m.first_omega = c.get<double>("first_omega", m.first_omega);
+  m.hidden_omega = c.get<double>("hidden_omega", m.hidden_omega);
+  m.path = c.get<std::string>("path", m.path);
+  if (c.has("modulation")) {
+    m.modulation = c.child("modulation").value();
+    m.modulated = true;
+  }
+  if (m.width < 1 || m.width > 256) fail(c.where(), ": width must be in [1, 256]");
+  if (m.hidden_layers < 1 || m.hidden_layers > 8) fail(c.where(), ": hidden_layers must be in [1, 8]");
+  if (m.path != "auto" && m.path != "fused" && m.path != "layers")
+    fail(c.where(), ": path must be \"auto\", \"fused\" or \"layers\"");
+  if (!(m.first_omega > 0 && m.hidden_omega > 0)) fail(c.where(), ": omegas must be > 0");
+  if (in < 1 || in > 2048) fail(c.where(), ": the MLP takes 1 to 2048 inputs, the encoding gives ", in);
+  if (out < 1 || out > 64) fail(c.where(), ": the MLP gives 1 to 64 outputs, ", out, " requested");
+  return std::make_unique<Mlp>(ctx, in, out, m);
+}
+
 }  // namespace
 
 const NetworkRegistry& networks() {
-  static const NetworkRegistry r = NetworkRegistry("network").add("rbf", make_rbf);
+  static const NetworkRegistry r = NetworkRegistry("network").add("rbf", make_rbf).add("mlp", make_mlp);
   return r;
 }
 

@@ -1,0 +1,262 @@
+#include "nn/networks/mlp.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "gpu/context.hpp"
+
+namespace nf::nn {
+namespace {
+
+constexpr uint32_t kGroupSize = 64;
+constexpr uint32_t kBlock = 8;  // output (or input) units per invocation in the per-layer kernels
+
+uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
+
+struct LinearPush {
+  uint32_t n, stride_in, stride, stride_out;
+};
+struct NormalizePush {
+  uint32_t n, stride, stride_mod, layer;
+};
+struct ActBackwardPush {
+  uint32_t n, stride_da, stride, stride_mod, layer;
+};
+struct InputGradPush {
+  uint32_t n, stride, stride_in;
+};
+struct FusedForwardPush {
+  uint32_t n, stride_in, stride, stride_mod, stride_y;
+};
+struct FusedBackwardPush {
+  uint32_t n, stride, stride_mod, stride_y, stride_in;
+};
+
+}  // namespace
+
+Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig config)
+    : ctx_(ctx), in_(input_dims), out_(output_dims), config_(std::move(config)) {
+  const auto& c = config_;
+  NF_ASSERT(c.hidden_layers >= 1 && c.width >= 1, "an MLP needs at least one hidden layer");
+  fused_ = c.path == "fused" || (c.path == "auto" && std::max(in_, c.width) <= 128);
+  const std::vector<gpu::BindingKind> s2(2, gpu::BindingKind::Storage);
+  const bool native = ctx.features().float_atomic_add;
+  const uint32_t cpu = ctx.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  // Weight gradients: on CPUs one subgroup-sized workgroup per block of weights (few atomics); on GPUs
+  // full workgroups.
+  grad_group_ = cpu ? 8 : kGroupSize;
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
+    const bool hidden = l < c.hidden_layers;
+    const uint32_t act = uint32_t(hidden ? c.activation : c.output_activation);
+    const float omega = float(c.omega(l));
+    LayerPrograms p;
+    p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
+                                       std::vector(4, gpu::BindingKind::Storage), sizeof(InputGradPush), grad_group_,
+                                       {in, out, kBlock, kBlock}});
+    if (!fused_) {
+      p.linear = gpu::Program(ctx, {"nn/mlp_linear", std::vector(5, gpu::BindingKind::Storage), sizeof(LinearPush),
+                                    kGroupSize,
+                                    {in, out, kBlock, act, gpu::constant(omega), (hidden && c.modulated) ? 1u : 0u}});
+      if (hidden && c.modulated)
+        p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
+                                         sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
+      p.activation_backward =
+          gpu::Program(ctx, {"nn/mlp_activation_backward", std::vector(6, gpu::BindingKind::Storage),
+                             sizeof(ActBackwardPush), kGroupSize,
+                             {out, act, gpu::constant(omega), (hidden && c.modulated) ? 1u : 0u}});
+      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", std::vector(3, gpu::BindingKind::Storage),
+                                        sizeof(InputGradPush), kGroupSize, {in, out, kBlock}});
+    }
+    layers_.push_back(std::move(p));
+  }
+  if (fused_) {
+    auto constants = [&](uint32_t flag) {
+      return std::vector<uint32_t>{in_,
+                                   c.width,
+                                   out_,
+                                   c.hidden_layers,
+                                   uint32_t(c.activation),
+                                   uint32_t(c.output_activation),
+                                   gpu::constant(float(c.first_omega)),
+                                   gpu::constant(float(c.hidden_omega)),
+                                   c.modulated ? 1u : 0u,
+                                   flag};
+    };
+    for (uint32_t store = 0; store < 2; ++store)
+      fused_forward_[store] = gpu::Program(ctx, {"nn/mlp_forward_fused", std::vector(8, gpu::BindingKind::Storage),
+                                                 sizeof(FusedForwardPush), kGroupSize, constants(store)});
+    for (uint32_t input_grad = 0; input_grad < 2; ++input_grad)
+      fused_backward_[input_grad] =
+          gpu::Program(ctx, {"nn/mlp_backward_fused", std::vector(9, gpu::BindingKind::Storage),
+                             sizeof(FusedBackwardPush), kGroupSize, constants(input_grad)});
+  }
+}
+
+json Mlp::config() const {
+  const auto name = [](Activation a) {
+    switch (a) {
+      case Activation::Relu: return "relu";
+      case Activation::Sine: return "sine";
+      case Activation::Sigmoid: return "sigmoid";
+      case Activation::None: return "none";
+    }
+    return "none";
+  };
+  json j = {{"type", "mlp"},
+            {"width", config_.width},
+            {"hidden_layers", config_.hidden_layers},
+            {"activation", name(config_.activation)},
+            {"output_activation", name(config_.output_activation)},
+            {"first_omega", config_.first_omega},
+            {"hidden_omega", config_.hidden_omega},
+            {"path", config_.path}};
+  if (config_.modulated) j["modulation"] = config_.modulation;
+  return j;
+}
+
+std::vector<ParamBlock> Mlp::parameter_blocks() const {
+  std::vector<ParamBlock> blocks;
+  for (uint32_t l = 0; l < config_.layers(); ++l) {
+    const uint32_t in = config_.in_dims(l, in_), out = config_.out_dims(l, out_);
+    blocks.push_back({cat("layer", l, ".weight"), in * out, "network"});
+    blocks.push_back({cat("layer", l, ".bias"), out, "network"});
+  }
+  return blocks;
+}
+
+SampleCost Mlp::training_cost() const {
+  // Forward 2 flops per weight, backward 4 (input gradient and weight gradient); stored activations are
+  // written once and read back; LayerNorm and activations are small next to the weights.
+  double weights = 0, units = 0;
+  for (uint32_t l = 0; l < config_.layers(); ++l) {
+    weights += double(config_.in_dims(l, in_)) * config_.out_dims(l, out_);
+    units += config_.out_dims(l, out_);
+  }
+  return {6 * weights + 20 * units, 4.0 * (in_ + 6 * units + out_)};
+}
+
+void Mlp::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const {
+  const auto& c = config_;
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    const double in = c.in_dims(l, in_);
+    const double linear = 1.0 / std::sqrt(in);
+    double w_bound = linear;
+    if (c.activation == Activation::Sine) w_bound = l == 0 ? 1.0 / in : std::sqrt(6.0 / in) / c.hidden_omega;
+    for (float& v : blocks[2 * l]) v = float(rng.uniform(-w_bound, w_bound));
+    for (float& v : blocks[2 * l + 1]) v = float(rng.uniform(-linear, linear));
+  }
+}
+
+void Mlp::reserve(gpu::Context& ctx, uint32_t capacity) {
+  NF_ASSERT(capacity % 64 == 0, "MLP capacity must be a multiple of 64");
+  capacity_ = capacity;
+  const uint64_t w = config_.width, h = config_.hidden_layers, cap = capacity;
+  a_ = gpu::Buffer(ctx, h * w * cap * 4, "mlp activations");
+  p_ = gpu::Buffer(ctx, (h * w + out_) * cap * 4, "mlp pre-activations");
+  r_ = gpu::Buffer(ctx, std::max<uint64_t>(h * cap * 4, 4), "mlp 1/std");
+  dz_ = gpu::Buffer(ctx, (h * w + out_) * cap * 4, "mlp dL/dz");
+  if (!fused_) da_ = gpu::Buffer(ctx, w * cap * 4, "mlp dL/da");
+  unused_ = gpu::Buffer(ctx, 16, "mlp unused binding");
+  if (!config_.modulated) {
+    mod_ = BatchView{&unused_, 0, 0};  // bound, never read
+    d_mod_ = BatchView{&unused_, 0, 0};
+  }
+  std::vector<uint32_t> table;
+  for (size_t b = 0; b < 2 * config_.layers(); b += 2)
+    table.insert(table.end(), {store().blocks()[block_index(b)].offset, store().blocks()[block_index(b + 1)].offset});
+  table_ = gpu::Buffer(ctx, table.size() * 4, "mlp layer table");
+  table_.upload(std::span<const uint32_t>(table));
+}
+
+void Mlp::set_modulation(const BatchView& values, const BatchView& gradients) {
+  NF_ASSERT(config_.modulated, "set_modulation on an MLP without modulation");
+  NF_ASSERT(values.dims == modulation_dims() && gradients.dims == modulation_dims(), "modulation dims");
+  mod_ = values;
+  d_mod_ = gradients;
+}
+
+gpu::Bind Mlp::rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const {
+  return {&buffer, access, first_row * capacity_ * 4, count * capacity_ * 4};
+}
+
+void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
+  NF_ASSERT(capacity_ >= n, "MLP forward of ", n, " samples beyond its reserved ", capacity_);
+  NF_ASSERT(x.dims == in_ && y.dims == out_, "MLP forward: wrong operand dims");
+  NF_ASSERT(!config_.modulated || mod_.buffer, "a modulated MLP needs set_modulation() first");
+  const auto& c = config_;
+  const uint32_t quads = ceil_div(n, 4);
+  if (fused_) {
+    cmd.dispatch(fused_forward_[1], gpu::Groups::linear(quads, kGroupSize),
+                 {gpu::Bind::in(store().values()), gpu::Bind::in(table_), gpu::Bind::in(*x.buffer),
+                  gpu::Bind::in(*mod_.buffer), gpu::Bind::out(a_), gpu::Bind::out(p_), gpu::Bind::out(r_),
+                  gpu::Bind::out(*y.buffer)},
+                 FusedForwardPush{n, x.stride, capacity_, mod_.stride, y.stride});
+    return;
+  }
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    const bool hidden = l < c.hidden_layers;
+    const uint32_t out = c.out_dims(l, out_);
+    auto& p = layers_[l];
+    const gpu::Bind in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
+    const gpu::Bind pre = rows(p_, uint64_t(l) * c.width, out, gpu::Access::Write);
+    const gpu::Bind a_out = hidden ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write) : gpu::Bind::out(*y.buffer);
+    cmd.dispatch(p.linear, gpu::Groups{ceil_div(quads, kGroupSize), ceil_div(out, kBlock), 1},
+                 {store().bind_values(block_index(2 * l), gpu::Access::Read),
+                  store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in, pre, a_out},
+                 LinearPush{n, l == 0 ? x.stride : capacity_, capacity_, hidden ? capacity_ : y.stride});
+    if (hidden && c.modulated)
+      cmd.dispatch(p.normalize, gpu::Groups::linear(quads, kGroupSize),
+                   {rows(p_, uint64_t(l) * c.width, out, gpu::Access::ReadWrite), gpu::Bind::in(*mod_.buffer),
+                    rows(r_, l, 1, gpu::Access::Write), rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write)},
+                   NormalizePush{n, capacity_, mod_.stride, l});
+  }
+}
+
+void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x, uint32_t n) {
+  NF_ASSERT(x.dims == in_ && d_y.dims == out_, "MLP backward: wrong operand dims");
+  NF_ASSERT(!d_x.buffer || (d_x.dims == in_), "MLP backward: d_x has the wrong dims");
+  const auto& c = config_;
+  const uint32_t quads = ceil_div(n, 4), h = c.hidden_layers;
+  if (fused_) {
+    const bool input_grad = d_x.buffer != nullptr;
+    cmd.dispatch(fused_backward_[input_grad ? 1 : 0], gpu::Groups::linear(quads, kGroupSize),
+                 {gpu::Bind::in(store().values()), gpu::Bind::in(table_), gpu::Bind::in(p_), gpu::Bind::in(r_),
+                  gpu::Bind::in(*mod_.buffer), gpu::Bind::in(*d_y.buffer), gpu::Bind::out(dz_),
+                  gpu::Bind::out(*d_mod_.buffer), input_grad ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(unused_)},
+                 FusedBackwardPush{n, capacity_, mod_.stride, d_y.stride, input_grad ? d_x.stride : capacity_});
+  } else {
+    for (int li = int(h); li >= 0; --li) {
+      const uint32_t l = uint32_t(li), in = c.in_dims(l, in_), out = c.out_dims(l, out_);
+      const bool hidden = l < h;
+      auto& p = layers_[l];
+      const gpu::Bind da = hidden ? gpu::Bind::in(da_) : gpu::Bind::in(*d_y.buffer);
+      cmd.dispatch(p.activation_backward, gpu::Groups::linear(quads, kGroupSize),
+                   {da, rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read), gpu::Bind::in(*mod_.buffer),
+                    hidden && c.modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_),
+                    rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Write),
+                    hidden && c.modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_)},
+                   ActBackwardPush{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride, l});
+      if (l == 0 && !d_x.buffer) continue;
+      const gpu::Bind target = l == 0 ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(da_);
+      cmd.dispatch(p.input_grad, gpu::Groups{ceil_div(quads, kGroupSize), ceil_div(in, kBlock), 1},
+                   {store().bind_values(block_index(2 * l), gpu::Access::Read),
+                    rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), target},
+                   InputGradPush{n, capacity_, l == 0 ? d_x.stride : capacity_});
+    }
+  }
+  // Weight gradients: a reduction over samples per layer.
+  const bool cpu = ctx_.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
+    const uint32_t split = cpu ? 1 : std::max<uint32_t>(1, std::min<uint32_t>(64, quads / 256));
+    const gpu::Bind a_in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
+    cmd.dispatch(layers_[l].weight_grad, gpu::Groups{split, ceil_div(out, kBlock), ceil_div(in, kBlock)},
+                 {rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), a_in,
+                  store().bind_gradients(block_index(2 * l), gpu::Access::ReadWrite),
+                  store().bind_gradients(block_index(2 * l + 1), gpu::Access::ReadWrite)},
+                 InputGradPush{n, capacity_, l == 0 ? x.stride : capacity_});
+  }
+}
+
+}  // namespace nf::nn

@@ -1,0 +1,99 @@
+#pragma once
+// Multilayer perceptron: H hidden layers of `width` units, ReLU or sine (SIREN) activations, an output
+// layer with identity or sigmoid, optionally with Coordinate-Aware Modulation (CAM) of every hidden layer:
+//
+//   z = W a + b;   u = CAM ? gamma * LayerNorm(z) + beta : z;   a' = relu(u) | sin(omega u)
+//   y = out_act(W_H a + b_H)
+//
+// LayerNorm is parameter-free over the layer's units (biased variance, eps 1e-5); gamma, beta are one
+// scalar each per sample and layer, supplied by a modulation module (fields wire it: see fields/field.hpp)
+// through set_modulation(). omega is first_omega for layer 0 and hidden_omega after.
+//
+// Config: {"type": "mlp", "width": 256, "hidden_layers": 3, "activation": "relu"|"sine",
+//          "output_activation": "none"|"sigmoid", "first_omega": 30, "hidden_omega": 30,
+//          "modulation": {"type": "cam", ...} (optional), "path": "auto"|"fused"|"layers"}
+// Init: ReLU layers as torch.nn.Linear (U(-1/sqrt(in), 1/sqrt(in)) for W and b); sine layers as SIREN
+// (W ~ U(-1/in, 1/in) for the first layer, U(-sqrt(6/in)/hidden_omega, +) after, b as torch.nn.Linear).
+// Blocks "layer<l>.weight" (out x in, row-major) and "layer<l>.bias", group "network".
+#include <memory>
+
+#include "gpu/buffer.hpp"
+#include "gpu/program.hpp"
+#include "nn/module.hpp"
+
+namespace nf::nn {
+
+enum class Activation : uint32_t { None = 0, Relu = 1, Sine = 2, Sigmoid = 3 };
+
+struct MlpConfig {
+  uint32_t width = 256;
+  uint32_t hidden_layers = 3;
+  Activation activation = Activation::Relu;
+  Activation output_activation = Activation::None;
+  double first_omega = 30.0;
+  double hidden_omega = 30.0;
+  bool modulated = false;
+  json modulation;          // the "modulation" object when modulated (built by the field)
+  std::string path = "auto";  // "fused": whole network per dispatch; "layers": one dispatch per layer
+
+  uint32_t layers() const { return hidden_layers + 1; }
+  uint32_t in_dims(uint32_t l, uint32_t input) const { return l == 0 ? input : width; }
+  uint32_t out_dims(uint32_t l, uint32_t output) const { return l == hidden_layers ? output : width; }
+  double omega(uint32_t l) const { return l == 0 ? first_omega : hidden_omega; }
+};
+
+class Mlp final : public Module {
+ public:
+  Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig config);
+
+  uint32_t input_dims() const override { return in_; }
+  uint32_t output_dims() const override { return out_; }
+  json config() const override;
+  std::vector<ParamBlock> parameter_blocks() const override;
+  SampleCost training_cost() const override;
+  void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
+  void reserve(gpu::Context& ctx, uint32_t capacity) override;
+  uint32_t modulation_dims() const override { return config_.modulated ? 2 * config_.hidden_layers : 0; }
+  json modulation_config() const override { return config_.modulated ? config_.modulation : json(nullptr); }
+  void set_modulation(const BatchView& values, const BatchView& gradients) override;
+  void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // Must follow forward() on the same x and n (uses the activations it stored).
+  void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                uint32_t n) override;
+  bool fused() const { return fused_; }
+
+ private:
+  struct LayerPrograms {
+    gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
+  };
+  gpu::Bind rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const;
+
+  gpu::Context& ctx_;
+  uint32_t in_, out_;
+  MlpConfig config_;
+  bool fused_ = false;
+  uint32_t grad_group_ = 64;
+  std::vector<LayerPrograms> layers_;
+  gpu::Program fused_forward_[2], fused_backward_[2];  // [store activations], [input gradient]
+  uint32_t capacity_ = 0;
+  gpu::Buffer a_, p_, r_, dz_, da_, table_, unused_;
+  BatchView mod_, d_mod_;
+};
+
+// Double-precision reference, sample-major. mod: n x 2H values (gamma_l, beta_l per hidden layer l), or
+// empty when not modulated.
+struct MlpReferenceParams {
+  MlpConfig config;
+  uint32_t in = 0, out = 0;
+  std::vector<std::vector<double>> w, b;  // per layer
+};
+std::vector<double> mlp_reference_forward(const MlpReferenceParams& p, std::span<const double> x,
+                                          std::span<const double> mod);
+struct MlpReferenceGrads {
+  std::vector<double> d_x, d_mod;
+  std::vector<std::vector<double>> w, b;
+};
+MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<const double> x,
+                                         std::span<const double> mod, std::span<const double> d_y);
+
+}  // namespace nf::nn

@@ -1,0 +1,148 @@
+// Slow, obvious double-precision MLP with optional CAM modulation (reference next to the fast kernels).
+#include <cmath>
+
+#include "core/error.hpp"
+#include "nn/networks/mlp.hpp"
+
+namespace nf::nn {
+namespace {
+
+constexpr double kNormEps = 1e-5;
+
+double act(Activation a, double u, double omega) {
+  switch (a) {
+    case Activation::Relu: return u > 0 ? u : 0.0;
+    case Activation::Sine: return std::sin(omega * u);
+    case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-u));
+    case Activation::None: return u;
+  }
+  return u;
+}
+
+double act_derivative(Activation a, double u, double omega) {
+  switch (a) {
+    case Activation::Relu: return u > 0 ? 1.0 : 0.0;
+    case Activation::Sine: return omega * std::cos(omega * u);
+    case Activation::Sigmoid: {
+      const double s = 1.0 / (1.0 + std::exp(-u));
+      return s * (1 - s);
+    }
+    case Activation::None: return 1.0;
+  }
+  return 1.0;
+}
+
+// Everything the forward pass computes for one sample.
+struct Trace {
+  std::vector<std::vector<double>> a;     // a[0] = input, a[l + 1] = output of layer l (after activation)
+  std::vector<std::vector<double>> u;     // pre-activation of each layer
+  std::vector<std::vector<double>> norm;  // LayerNorm(z) of hidden layers (modulated)
+  std::vector<double> rstd;
+};
+
+Trace trace(const MlpReferenceParams& p, const double* x, const double* mod) {
+  const auto& c = p.config;
+  Trace t;
+  t.a.emplace_back(x, x + p.in);
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    const uint32_t in = c.in_dims(l, p.in), out = c.out_dims(l, p.out);
+    std::vector<double> z(out);
+    for (uint32_t j = 0; j < out; ++j) {
+      double s = p.b[l][j];
+      for (uint32_t i = 0; i < in; ++i) s += p.w[l][j * in + i] * t.a[l][i];
+      z[j] = s;
+    }
+    const bool hidden = l < c.hidden_layers;
+    std::vector<double> u = z, nz(out, 0.0);
+    double rstd = 0;
+    if (hidden && c.modulated) {
+      double mean = 0, var = 0;
+      for (double v : z) mean += v;
+      mean /= out;
+      for (double v : z) var += (v - mean) * (v - mean);
+      var /= out;
+      rstd = 1.0 / std::sqrt(var + kNormEps);
+      for (uint32_t j = 0; j < out; ++j) {
+        nz[j] = (z[j] - mean) * rstd;
+        u[j] = mod[2 * l] * nz[j] + mod[2 * l + 1];
+      }
+    }
+    const Activation a = hidden ? c.activation : c.output_activation;
+    std::vector<double> next(out);
+    for (uint32_t j = 0; j < out; ++j) next[j] = act(a, u[j], c.omega(l));
+    t.u.push_back(u);
+    t.norm.push_back(nz);
+    t.rstd.push_back(rstd);
+    t.a.push_back(next);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<double> mlp_reference_forward(const MlpReferenceParams& p, std::span<const double> x,
+                                          std::span<const double> mod) {
+  const size_t n = x.size() / p.in;
+  NF_ASSERT(!p.config.modulated || mod.size() == n * 2 * p.config.hidden_layers, "reference: modulation size");
+  std::vector<double> y(n * p.out);
+  for (size_t i = 0; i < n; ++i) {
+    const auto t = trace(p, &x[i * p.in], p.config.modulated ? &mod[i * 2 * p.config.hidden_layers] : nullptr);
+    std::copy(t.a.back().begin(), t.a.back().end(), y.begin() + i * p.out);
+  }
+  return y;
+}
+
+MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<const double> x,
+                                         std::span<const double> mod, std::span<const double> d_y) {
+  const auto& c = p.config;
+  const size_t n = x.size() / p.in, h = c.hidden_layers;
+  MlpReferenceGrads g;
+  g.d_x.assign(n * p.in, 0.0);
+  g.d_mod.assign(c.modulated ? n * 2 * h : 0, 0.0);
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    g.w.emplace_back(p.w[l].size(), 0.0);
+    g.b.emplace_back(p.b[l].size(), 0.0);
+  }
+  for (size_t s = 0; s < n; ++s) {
+    const double* m = c.modulated ? &mod[s * 2 * h] : nullptr;
+    const auto t = trace(p, &x[s * p.in], m);
+    std::vector<double> da(d_y.begin() + s * p.out, d_y.begin() + (s + 1) * p.out);
+    for (int l = int(c.layers()) - 1; l >= 0; --l) {
+      const uint32_t in = c.in_dims(l, p.in), out = c.out_dims(l, p.out);
+      const bool hidden = uint32_t(l) < h;
+      const Activation a = hidden ? c.activation : c.output_activation;
+      std::vector<double> dz(out);
+      for (uint32_t j = 0; j < out; ++j) dz[j] = da[j] * act_derivative(a, t.u[l][j], c.omega(l));
+      if (hidden && c.modulated) {
+        // u = gamma * nz + beta, nz = LayerNorm(z).
+        double d_gamma = 0, d_beta = 0, mean_dn = 0, mean_dn_n = 0;
+        std::vector<double> dn(out);
+        for (uint32_t j = 0; j < out; ++j) {
+          d_gamma += dz[j] * t.norm[l][j];
+          d_beta += dz[j];
+          dn[j] = m[2 * l] * dz[j];
+          mean_dn += dn[j];
+          mean_dn_n += dn[j] * t.norm[l][j];
+        }
+        mean_dn /= out;
+        mean_dn_n /= out;
+        for (uint32_t j = 0; j < out; ++j) dz[j] = t.rstd[l] * (dn[j] - mean_dn - t.norm[l][j] * mean_dn_n);
+        g.d_mod[s * 2 * h + 2 * l] += d_gamma;
+        g.d_mod[s * 2 * h + 2 * l + 1] += d_beta;
+      }
+      std::vector<double> da_prev(in, 0.0);
+      for (uint32_t j = 0; j < out; ++j) {
+        g.b[l][j] += dz[j];
+        for (uint32_t i = 0; i < in; ++i) {
+          g.w[l][j * in + i] += dz[j] * t.a[l][i];
+          da_prev[i] += p.w[l][j * in + i] * dz[j];
+        }
+      }
+      da = da_prev;
+    }
+    std::copy(da.begin(), da.end(), g.d_x.begin() + s * p.in);
+  }
+  return g;
+}
+
+}  // namespace nf::nn

@@ -1,0 +1,190 @@
+#include "nn/networks/mlp.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/rng.hpp"
+#include "module_harness.hpp"
+#include "support/check.hpp"
+#include "support/gpu_test.hpp"
+
+namespace nf::nn {
+namespace {
+
+using test::GpuTest;
+
+std::vector<double> random_vec(size_t n, Pcg32& rng, double lo, double hi) {
+  std::vector<double> v(n);
+  for (auto& x : v) x = float(rng.uniform(lo, hi));
+  return v;
+}
+
+struct Case {
+  const char* name;
+  uint32_t in, out, width, hidden;
+  Activation act, out_act;
+  bool modulated;
+};
+
+// One MLP on the GPU (the given path) against the double-precision reference: outputs, dL/dx, every
+// weight and bias gradient and, when modulated, dL/d(gamma, beta).
+void check(gpu::Context& ctx, const Case& c, const std::string& path, uint64_t seed) {
+  MlpConfig cfg;
+  cfg.width = c.width;
+  cfg.hidden_layers = c.hidden;
+  cfg.activation = c.act;
+  cfg.output_activation = c.out_act;
+  cfg.first_omega = 3.0;  // moderate omegas keep sine layers in float-friendly ranges
+  cfg.hidden_omega = 2.0;
+  cfg.modulated = c.modulated;
+  cfg.modulation = c.modulated ? json{{"type", "cam"}} : json(nullptr);
+  cfg.path = path;
+  Mlp mlp(ctx, c.in, c.out, cfg);
+  ASSERT_EQ(mlp.fused(), path == "fused");
+  test::ModuleHarness h(ctx, mlp);
+  Pcg32 rng(seed);
+  MlpReferenceParams p{cfg, c.in, c.out, {}, {}};
+  std::vector<std::vector<double>> blocks;
+  for (uint32_t l = 0; l < cfg.layers(); ++l) {
+    const double bound = 1.0 / std::sqrt(double(cfg.in_dims(l, c.in)));
+    p.w.push_back(random_vec(cfg.in_dims(l, c.in) * cfg.out_dims(l, c.out), rng, -bound, bound));
+    p.b.push_back(random_vec(cfg.out_dims(l, c.out), rng, -0.3, 0.3));
+    blocks.push_back(p.w.back());
+    blocks.push_back(p.b.back());
+  }
+  h.set_parameters(blocks);
+  const uint32_t n = 203;  // not a multiple of 4: partial quads
+  const auto x = random_vec(n * c.in, rng, -1, 1);
+  std::vector<double> mod;
+  if (c.modulated) {
+    for (uint32_t i = 0; i < n * 2 * c.hidden; ++i) mod.push_back(float(i % 2 == 0 ? rng.uniform(0.5, 1.5) : rng.uniform(-0.3, 0.3)));
+    h.set_modulation(mod);
+  }
+  NF_EXPECT_REL_ERROR(h.forward(x), mlp_reference_forward(p, x, mod), 1e-5) << c.name << " " << path;
+  const auto d_y = random_vec(n * c.out, rng, -1, 1);
+  const auto d_x = h.backward(x, d_y, true);
+  const auto ref = mlp_reference_backward(p, x, mod, d_y);
+  NF_EXPECT_REL_ERROR(d_x, ref.d_x, 1e-4) << c.name << " " << path;
+  const auto g = h.gradients();
+  for (uint32_t l = 0; l < cfg.layers(); ++l) {
+    NF_EXPECT_REL_ERROR(g[2 * l], ref.w[l], 1e-4) << c.name << " " << path << " layer " << l;
+    NF_EXPECT_REL_ERROR(g[2 * l + 1], ref.b[l], 1e-4) << c.name << " " << path << " layer " << l;
+  }
+  if (c.modulated) {
+    NF_EXPECT_REL_ERROR(h.modulation_gradients(), ref.d_mod, 1e-4) << c.name << " " << path;
+  }
+}
+
+const Case kCases[] = {
+    {"relu", 7, 3, 16, 2, Activation::Relu, Activation::None, false},
+    {"relu+sigmoid+cam", 12, 3, 24, 3, Activation::Relu, Activation::Sigmoid, true},
+    {"sine", 2, 1, 20, 2, Activation::Sine, Activation::None, false},
+    {"sine+cam", 5, 2, 16, 2, Activation::Sine, Activation::None, true},
+};
+
+TEST_F(GpuTest, MlpPerLayerPathMatchesReference) {
+  uint64_t seed = 1;
+  for (const auto& c : kCases) check(ctx(), c, "layers", seed++);
+}
+
+TEST_F(GpuTest, MlpFusedPathMatchesReference) {
+  uint64_t seed = 1;
+  for (const auto& c : kCases) check(ctx(), c, "fused", seed++);
+}
+
+TEST(MlpPortableAtomics, WeightGradientsMatchReference) {
+  test::context();
+  gpu::ContextOptions options;
+  options.validation = true;
+  options.disable_float_atomics = true;
+  gpu::Context ctx(options);
+  check(ctx, kCases[1], "layers", 9);
+}
+
+TEST(MlpReference, GradientsMatchFiniteDifferences) {
+  for (const bool modulated : {false, true}) {
+    MlpConfig cfg;
+    cfg.width = 5;
+    cfg.hidden_layers = 2;
+    cfg.activation = modulated ? Activation::Sine : Activation::Relu;
+    cfg.output_activation = Activation::Sigmoid;
+    cfg.first_omega = 2.0;
+    cfg.hidden_omega = 1.5;
+    cfg.modulated = modulated;
+    Pcg32 rng(4);
+    MlpReferenceParams p{cfg, 3, 2, {}, {}};
+    for (uint32_t l = 0; l < cfg.layers(); ++l) {
+      p.w.push_back(random_vec(cfg.in_dims(l, 3) * cfg.out_dims(l, 2), rng, -0.8, 0.8));
+      p.b.push_back(random_vec(cfg.out_dims(l, 2), rng, -0.3, 0.3));
+    }
+    const auto x = random_vec(4 * 3, rng, -1, 1);
+    std::vector<double> mod = modulated ? random_vec(4 * 4, rng, 0.5, 1.5) : std::vector<double>{};
+    const auto d_y = random_vec(4 * 2, rng, -1, 1);
+    const auto g = mlp_reference_backward(p, x, mod, d_y);
+    auto objective = [&](const MlpReferenceParams& q, const std::vector<double>& xx, const std::vector<double>& mm) {
+      const auto y = mlp_reference_forward(q, xx, mm);
+      double s = 0;
+      for (size_t i = 0; i < y.size(); ++i) s += y[i] * d_y[i];
+      return s;
+    };
+    const double h = 1e-6;
+    auto fd = [&](double& v, double analytic, const char* what) {
+      const double keep = v;
+      v = keep + h;
+      const double up = objective(p, x, mod);
+      v = keep - h;
+      const double down = objective(p, x, mod);
+      v = keep;
+      EXPECT_NEAR((up - down) / (2 * h), analytic, 1e-6 * (1 + std::abs(analytic))) << what << " modulated " << modulated;
+    };
+    for (uint32_t l = 0; l < cfg.layers(); ++l) {
+      for (size_t i = 0; i < p.w[l].size(); ++i) fd(p.w[l][i], g.w[l][i], "w");
+      for (size_t i = 0; i < p.b[l].size(); ++i) fd(p.b[l][i], g.b[l][i], "b");
+    }
+    auto xx = x;
+    for (size_t i = 0; i < xx.size(); ++i) {
+      auto up = xx, down = xx;
+      up[i] += h;
+      down[i] -= h;
+      EXPECT_NEAR((objective(p, up, mod) - objective(p, down, mod)) / (2 * h), g.d_x[i], 1e-6 * (1 + std::abs(g.d_x[i])));
+    }
+    for (size_t i = 0; i < mod.size(); ++i) {
+      auto up = mod, down = mod;
+      up[i] += h;
+      down[i] -= h;
+      EXPECT_NEAR((objective(p, x, up) - objective(p, x, down)) / (2 * h), g.d_mod[i], 1e-6 * (1 + std::abs(g.d_mod[i])));
+    }
+  }
+}
+
+TEST_F(GpuTest, MlpInitialisationFollowsTorchAndSiren) {
+  for (const auto act : {Activation::Relu, Activation::Sine}) {
+    MlpConfig cfg;
+    cfg.width = 64;
+    cfg.hidden_layers = 2;
+    cfg.activation = act;
+    Mlp mlp(ctx(), 100, 3, cfg);
+    std::vector<std::vector<float>> values;
+    std::vector<std::span<float>> spans;
+    for (const auto& b : mlp.parameter_blocks()) values.emplace_back(b.count);
+    for (auto& v : values) spans.emplace_back(v);
+    Pcg32 rng(3);
+    mlp.initialize(spans, rng);
+    auto max_abs = [](const std::vector<float>& v) {
+      double m = 0;
+      for (float f : v) m = std::max(m, double(std::abs(f)));
+      return m;
+    };
+    if (act == Activation::Relu) {
+      EXPECT_NEAR(max_abs(values[0]), 0.1, 0.005);  // 1/sqrt(100)
+      EXPECT_NEAR(max_abs(values[2]), 0.125, 0.006);  // 1/sqrt(64)
+    } else {
+      EXPECT_NEAR(max_abs(values[0]), 0.01, 0.0005);  // 1/in
+      EXPECT_NEAR(max_abs(values[2]), std::sqrt(6.0 / 64) / 30, 0.0005);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nf::nn
