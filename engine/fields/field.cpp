@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "nn/encodings/encoding.hpp"
+#include "nn/modulations/modulation.hpp"
 #include "nn/networks/network.hpp"
 
 namespace nf::fields {
@@ -17,50 +18,78 @@ Field::Field(gpu::Context& ctx, const json& config, const std::string& where, ui
   if (!net.has("type")) fail(where, ": missing \"network\" with a \"type\"");
   network_ = nn::networks().create(net, ctx, encoding_->output_dims(), output_dims);
   c.finish();
+  if (const uint32_t m = network_->modulation_dims()) {
+    ConfigReader mc(network_->modulation_config(), where + ": network: modulation");
+    if (!mc.has("type")) fail(mc.where(), ": missing \"type\"");
+    modulation_ = nn::modulations().create(mc, ctx, input_dims, m);
+  }
 
-  std::vector<nn::ParamBlock> blocks = encoding_->parameter_blocks();
-  const size_t network_first = blocks.size();
-  for (auto& b : network_->parameter_blocks()) blocks.push_back(b);
+  std::vector<nn::ParamBlock> blocks;
+  std::vector<size_t> first;
+  for (nn::Module* m : modules()) {
+    first.push_back(blocks.size());
+    for (auto& b : m->parameter_blocks()) blocks.push_back(b);
+  }
+  for (const auto& b : encoding_->parameter_blocks()) encoding_trains_ |= b.trainable;
   store_ = std::make_unique<nn::ParameterStore>(ctx, blocks);
-  encoding_->bind(*store_, 0);
-  network_->bind(*store_, network_first);
-  features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), max_batch, "features");
-  d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), max_batch, "feature gradients");
+  const uint32_t capacity = (max_batch + 63) / 64 * 64;
+  for (size_t i = 0; i < modules().size(); ++i) {
+    modules()[i]->bind(*store_, first[i]);
+    modules()[i]->reserve(ctx, capacity);
+  }
+  features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), capacity, "features");
+  if (encoding_trains_) d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), capacity, "feature gradients");
+  if (modulation_) {
+    mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), capacity, "modulation");
+    d_mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), capacity, "modulation gradients");
+    network_->set_modulation(mod_.view(), d_mod_.view());
+  }
+}
+
+std::vector<nn::Module*> Field::modules() const {
+  std::vector<nn::Module*> m = {encoding_.get(), network_.get()};
+  if (modulation_) m.push_back(modulation_.get());
+  return m;
 }
 
 json Field::config() const { return {{"encoding", encoding_->config()}, {"network", network_->config()}}; }
 
 nn::SampleCost Field::training_cost() const {
-  const auto e = encoding_->training_cost(), n = network_->training_cost();
-  return {e.flops + n.flops, e.bytes + n.bytes};
+  nn::SampleCost c;
+  for (const nn::Module* m : modules()) {
+    const auto mc = m->training_cost();
+    c.flops += mc.flops;
+    c.bytes += mc.bytes;
+  }
+  return c;
 }
 
 void Field::initialize(uint64_t seed) {
   Pcg32 rng(seed);
   std::vector<float> values(store_->size(), 0.0f);
   const auto& blocks = store_->blocks();
-  auto spans_of = [&](size_t first, size_t count) {
+  size_t b = 0;
+  for (nn::Module* m : modules()) {
     std::vector<std::span<float>> spans;
-    for (size_t b = first; b < first + count; ++b)
+    for (size_t k = 0; k < m->parameter_blocks().size(); ++k, ++b)
       spans.emplace_back(values.data() + blocks[b].offset, blocks[b].block.count);
-    return spans;
-  };
-  const size_t n_enc = encoding_->parameter_blocks().size();
-  encoding_->initialize(spans_of(0, n_enc), rng);
-  network_->initialize(spans_of(n_enc, blocks.size() - n_enc), rng);
+    m->initialize(spans, rng);
+  }
   store_->upload(values);
 }
 
 void Field::forward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n) {
   NF_ASSERT(n <= max_batch_, "field batch of ", n, " exceeds its capacity ", max_batch_);
   encoding_->forward(cmd, x, features_.view(), n);
+  if (modulation_) modulation_->forward(cmd, x, mod_.view(), n);
   network_->forward(cmd, features_.view(), y, n);
 }
 
 void Field::backward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& d_y, uint32_t n) {
   NF_ASSERT(n <= max_batch_, "field batch of ", n, " exceeds its capacity ", max_batch_);
-  network_->backward(cmd, features_.view(), d_y, d_features_.view(), n);
-  encoding_->backward(cmd, x, d_features_.view(), nn::BatchView{}, n);
+  network_->backward(cmd, features_.view(), d_y, encoding_trains_ ? d_features_.view() : nn::BatchView{}, n);
+  if (encoding_trains_) encoding_->backward(cmd, x, d_features_.view(), nn::BatchView{}, n);
+  if (modulation_) modulation_->backward(cmd, x, d_mod_.view(), nn::BatchView{}, n);
 }
 
 }  // namespace nf::fields

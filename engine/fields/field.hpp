@@ -1,8 +1,10 @@
 #pragma once
 // A neural field: an encoding followed by a network, with all parameters in one ParameterStore.
 //
-// Config: {"encoding": {"type": ...}, "network": {"type": ...}}. The encoding's output feeds the network;
-// the field owns the intermediate feature buffers for batches of up to max_batch samples.
+// Config: {"encoding": {"type": ...}, "network": {"type": ...}}. The encoding's output feeds the network.
+// When the network is modulated (an MLP with "modulation": {"type": "cam", ...}), the field builds the
+// modulation module on the same input coordinates and wires its output into the network. The field owns
+// the intermediate buffers for batches of up to max_batch samples.
 #include <memory>
 #include <string>
 
@@ -39,10 +41,13 @@ class Field {
   void backward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& d_y, uint32_t n);
 
  private:
-  std::unique_ptr<nn::Module> encoding_, network_;
+  std::vector<nn::Module*> modules() const;
+
+  std::unique_ptr<nn::Module> encoding_, network_, modulation_;
   std::unique_ptr<nn::ParameterStore> store_;
   uint32_t max_batch_;
-  nn::BatchBuffer features_, d_features_;
+  bool encoding_trains_ = false;
+  nn::BatchBuffer features_, d_features_, mod_, d_mod_;
 };
 
 }  // namespace nf::fields

@@ -8,6 +8,9 @@
 #include "core/rng.hpp"
 #include "gpu/stream.hpp"
 #include "nn/encodings/dif_grid.hpp"
+#include "nn/encodings/fourier.hpp"
+#include "nn/modulations/cam.hpp"
+#include "nn/networks/mlp.hpp"
 #include "nn/networks/rbf.hpp"
 #include "support/check.hpp"
 #include "support/gpu_test.hpp"
@@ -85,6 +88,79 @@ TEST_F(GpuTest, FieldComposesEncodingAndNetworkForwardAndBackward) {
   NF_EXPECT_REL_ERROR(block(2), g.rho, 1e-4);
   NF_EXPECT_REL_ERROR(block(3), g.w, 1e-4);
   NF_EXPECT_REL_ERROR(block(4), g.b, 1e-4);
+}
+
+// Fourier features -> MLP modulated by CAM grids over the same coordinates: the field's output and its
+// gradients (MLP weights and CAM grids) against the composed double-precision references.
+TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
+  const json config = {{"encoding", {{"type", "fourier"}, {"frequencies", 6}, {"sigma", 2.0}}},
+                       {"network",
+                        {{"type", "mlp"},
+                         {"width", 16},
+                         {"hidden_layers", 2},
+                         {"output_activation", "sigmoid"},
+                         {"modulation", {{"type", "cam"}, {"resolution", 5}}}}}};
+  const uint32_t n = 301, stride = 320;
+  Field field(ctx(), config, "ffn-cam", 2, 3, stride);
+  const auto& blocks = field.parameters().blocks();
+  ASSERT_EQ(blocks.size(), 1u + 6u + 1u);  // frequencies, 3 x (weight, bias), grids
+  Pcg32 rng(12);
+  std::vector<float> all(field.parameters().size(), 0.0f);
+  std::vector<std::vector<double>> p;
+  for (const auto& b : blocks) {
+    std::vector<double> v(b.block.count);
+    for (auto& x : v) x = float(b.block.name == "grids" ? rng.uniform(0.5, 1.5) : rng.uniform(-0.6, 0.6));
+    for (size_t i = 0; i < v.size(); ++i) all[b.offset + i] = float(v[i]);
+    p.push_back(v);
+  }
+  field.parameters().upload(all);
+
+  std::vector<double> x(2 * n), d_y(3 * n);
+  for (auto& v : x) v = float(rng.uniform(-1, 1));
+  for (auto& v : d_y) v = float(rng.uniform(-1, 1));
+  nn::BatchBuffer xb(ctx(), 2, stride, "x"), yb(ctx(), 3, stride, "y"), db(ctx(), 3, stride, "dy");
+  std::vector<float> xf(2 * stride, 0.0f), df(3 * stride, 0.0f);
+  for (uint32_t i = 0; i < n; ++i) {
+    for (int a = 0; a < 2; ++a) xf[a * stride + i] = float(x[i * 2 + a]);
+    for (int o = 0; o < 3; ++o) df[o * stride + i] = float(d_y[i * 3 + o]);
+  }
+  xb.buffer.upload(std::span<const float>(xf));
+  db.buffer.upload(std::span<const float>(df));
+  gpu::Stream stream(ctx(), 1);
+  auto& cmd = stream.begin();
+  cmd.fill(field.parameters().gradients(), 0);
+  field.forward(cmd, xb.view(), yb.view(), n);
+  field.backward(cmd, xb.view(), db.view(), n);
+  stream.submit();
+  stream.wait();
+
+  const auto features = nn::fourier_reference_forward(2, p[0], x);
+  const auto mod = nn::cam_reference_forward(2, 5, 2, p[7], x);
+  nn::MlpConfig mc;
+  mc.width = 16;
+  mc.hidden_layers = 2;
+  mc.output_activation = nn::Activation::Sigmoid;
+  mc.modulated = true;
+  const nn::MlpReferenceParams mp{mc, 12, 3, {p[1], p[3], p[5]}, {p[2], p[4], p[6]}};
+  const auto y_ref = nn::mlp_reference_forward(mp, features, mod);
+  const auto y = yb.buffer.download_all<float>();
+  std::vector<double> y_gpu(3 * n);
+  for (uint32_t i = 0; i < n; ++i)
+    for (int o = 0; o < 3; ++o) y_gpu[i * 3 + o] = y[o * stride + i];
+  NF_EXPECT_REL_ERROR(y_gpu, y_ref, 1e-5);
+
+  const auto g = nn::mlp_reference_backward(mp, features, mod, d_y);
+  const auto g_grids = nn::cam_reference_backward(2, 5, 2, p[7], x, g.d_mod);
+  const auto grads = field.parameters().gradients().download_all<float>();
+  auto block = [&](size_t b) {
+    return std::vector<float>(grads.begin() + blocks[b].offset, grads.begin() + blocks[b].offset + blocks[b].block.count);
+  };
+  for (int l = 0; l < 3; ++l) {
+    NF_EXPECT_REL_ERROR(block(1 + 2 * l), g.w[l], 1e-4) << "layer " << l;
+    NF_EXPECT_REL_ERROR(block(2 + 2 * l), g.b[l], 1e-4) << "layer " << l;
+  }
+  NF_EXPECT_REL_ERROR(block(7), g_grids, 1e-4);
+  for (float v : block(0)) EXPECT_EQ(v, 0.0f) << "fixed Fourier frequencies get no gradient";
 }
 
 TEST_F(GpuTest, FieldInitialisationIsReproduciblePerSeed) {

@@ -1,0 +1,127 @@
+#include "nn/modulations/cam.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "gpu/context.hpp"
+
+namespace nf::nn {
+namespace {
+
+constexpr uint32_t kGroupSize = 64;
+
+struct Push {
+  uint32_t n, stride_x, stride_mod;
+};
+
+}  // namespace
+
+CamGrids::CamGrids(gpu::Context& ctx, uint32_t dims, uint32_t output_dims, CamConfig config)
+    : dims_(dims), layers_(output_dims / 2), config_(config) {
+  NF_ASSERT(dims >= 1 && dims <= 3 && output_dims % 2 == 0 && output_dims > 0, "CAM: bad shape");
+  const std::vector<uint32_t> constants = {dims, config_.resolution, layers_};
+  forward_ = gpu::Program(ctx, {"nn/cam_forward", std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
+                                constants});
+  backward_ = gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/cam_backward" : "nn/cam_backward@cas",
+                                 std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize, constants});
+}
+
+uint64_t CamGrids::cells() const {
+  uint64_t c = 1;
+  for (uint32_t a = 0; a < dims_; ++a) c *= config_.resolution;
+  return c;
+}
+
+json CamGrids::config() const {
+  return {{"type", "cam"}, {"resolution", config_.resolution}, {"lr_scale", config_.lr_scale}};
+}
+
+std::vector<ParamBlock> CamGrids::parameter_blocks() const {
+  ParamBlock b{"grids", uint32_t(layers_ * cells() * 2), "network"};
+  b.lr_scale = float(config_.lr_scale);
+  return {b};
+}
+
+SampleCost CamGrids::training_cost() const {
+  const double corners = double(1u << dims_);
+  return {layers_ * corners * 8.0 + 20.0 * dims_, 4.0 * dims_ * 2 + layers_ * (corners * 24.0 + 16.0)};
+}
+
+void CamGrids::initialize(std::span<const std::span<float>> blocks, Pcg32&) const {
+  for (size_t i = 0; i < blocks[0].size(); ++i) blocks[0][i] = i % 2 == 0 ? 1.0f : 0.0f;
+}
+
+void CamGrids::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
+  NF_ASSERT(x.dims == dims_ && y.dims == output_dims(), "CAM forward: wrong operand dims");
+  cmd.dispatch(forward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(*x.buffer),
+                gpu::Bind::out(*y.buffer)},
+               Push{n, x.stride, y.stride});
+}
+
+void CamGrids::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                        uint32_t n) {
+  NF_ASSERT(!d_x.buffer, "CAM grids do not compute gradients with respect to the coordinates");
+  cmd.dispatch(backward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(*x.buffer),
+                gpu::Bind::in(*d_y.buffer)},
+               Push{n, x.stride, d_y.stride});
+}
+
+namespace {
+
+template <class Visit>
+void for_each_corner(uint32_t dims, uint32_t res, const double* x, Visit visit) {
+  uint64_t lo[3] = {}, hi[3] = {};
+  double w[3] = {};
+  for (uint32_t a = 0; a < dims; ++a) {
+    const double ix = std::clamp((x[a] + 1.0) * 0.5 * (res - 1), 0.0, double(res - 1));
+    const double f = std::floor(ix);
+    lo[a] = uint64_t(f);
+    hi[a] = std::min<uint64_t>(lo[a] + 1, res - 1);
+    w[a] = ix - f;
+  }
+  for (uint32_t k = 0; k < (1u << dims); ++k) {
+    uint64_t cell = 0;
+    double weight = 1;
+    for (int a = int(dims) - 1; a >= 0; --a) {
+      const bool upper = (k >> a) & 1u;
+      cell = cell * res + (upper ? hi[a] : lo[a]);
+      weight *= upper ? w[a] : 1.0 - w[a];
+    }
+    visit(cell, weight);
+  }
+}
+
+}  // namespace
+
+std::vector<double> cam_reference_forward(uint32_t dims, uint32_t res, uint32_t layers, std::span<const double> grids,
+                                          std::span<const double> x) {
+  const size_t n = x.size() / dims;
+  uint64_t cells = 1;
+  for (uint32_t a = 0; a < dims; ++a) cells *= res;
+  std::vector<double> out(n * 2 * layers, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w) {
+      for (uint32_t l = 0; l < layers; ++l)
+        for (uint32_t c = 0; c < 2; ++c) out[i * 2 * layers + 2 * l + c] += w * grids[(l * cells + cell) * 2 + c];
+    });
+  return out;
+}
+
+std::vector<double> cam_reference_backward(uint32_t dims, uint32_t res, uint32_t layers, std::span<const double> grids,
+                                           std::span<const double> x, std::span<const double> d_mod) {
+  const size_t n = x.size() / dims;
+  uint64_t cells = 1;
+  for (uint32_t a = 0; a < dims; ++a) cells *= res;
+  std::vector<double> g(grids.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w) {
+      for (uint32_t l = 0; l < layers; ++l)
+        for (uint32_t c = 0; c < 2; ++c) g[(l * cells + cell) * 2 + c] += w * d_mod[i * 2 * layers + 2 * l + c];
+    });
+  return g;
+}
+
+}  // namespace nf::nn

@@ -1,0 +1,48 @@
+#pragma once
+// Coordinate-Aware Modulation grids (Lee et al., ICLR 2024): for each modulated hidden layer l, a grid
+// of resolution^d cells holding (gamma_l, beta_l), interpolated at the input coordinate (bilinear in 2D,
+// trilinear in 3D; align_corners = True, border clamp). Output rows 2l = gamma_l, 2l + 1 = beta_l.
+//
+// Config (inside the network's): {"type": "cam", "resolution": 32, "lr_scale": 10}
+// Grids start at gamma = 1, beta = 0; their learning rate is lr_scale x the network's (block "grids",
+// group "network").
+#include "gpu/program.hpp"
+#include "nn/module.hpp"
+
+namespace nf::nn {
+
+struct CamConfig {
+  uint32_t resolution = 32;
+  double lr_scale = 10.0;
+};
+
+class CamGrids final : public Module {
+ public:
+  // output_dims = 2 x the number of modulated layers.
+  CamGrids(gpu::Context& ctx, uint32_t dims, uint32_t output_dims, CamConfig config);
+
+  uint32_t input_dims() const override { return dims_; }
+  uint32_t output_dims() const override { return 2 * layers_; }
+  json config() const override;
+  std::vector<ParamBlock> parameter_blocks() const override;
+  SampleCost training_cost() const override;
+  void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
+  void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                uint32_t n) override;
+
+ private:
+  uint64_t cells() const;
+  uint32_t dims_, layers_;
+  CamConfig config_;
+  gpu::Program forward_, backward_;
+};
+
+// Double-precision reference, sample-major: grids as the block; returns n x 2L.
+std::vector<double> cam_reference_forward(uint32_t dims, uint32_t resolution, uint32_t layers,
+                                          std::span<const double> grids, std::span<const double> x);
+std::vector<double> cam_reference_backward(uint32_t dims, uint32_t resolution, uint32_t layers,
+                                           std::span<const double> grids, std::span<const double> x,
+                                           std::span<const double> d_mod);
+
+}  // namespace nf::nn

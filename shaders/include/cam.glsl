@@ -1,0 +1,44 @@
+// Coordinate-Aware Modulation grids (Lee et al. 2024), shared by forward and backward: per hidden layer l
+// a grid of RES^DIMS cells holding (gamma, beta), looked up at the coordinate x in [-1,1]^DIMS with
+// (bi|tri)linear interpolation, align_corners = True and border clamping (torch grid_sample). Cell values
+// of layer l at params[(l * RES^DIMS + cell) * 2 + {0: gamma, 1: beta}]; axis 0 is the fastest index.
+#ifndef NF_CAM_GLSL
+#define NF_CAM_GLSL
+
+struct CamCorners {
+  uint cell[8];
+  float weight[8];
+};
+
+CamCorners cam_corners(vec3 x, uint dims, uint res) {
+  uint lo[3], hi[3];
+  float w[3];
+  for (uint a = 0; a < 3; ++a) {
+    lo[a] = 0u;
+    hi[a] = 0u;
+    w[a] = 0.0;
+    if (a < dims) {
+      float ix = clamp((x[a] + 1.0) * 0.5 * float(res - 1u), 0.0, float(res - 1u));
+      float f = floor(ix);
+      lo[a] = uint(f);
+      hi[a] = min(lo[a] + 1u, res - 1u);
+      w[a] = ix - f;
+    }
+  }
+  CamCorners c;
+  for (uint k = 0; k < 8; ++k) {
+    uint cell = 0u;
+    float weight = 1.0;
+    for (int a = 2; a >= 0; --a) {
+      if (uint(a) >= dims) continue;
+      bool upper = ((k >> uint(a)) & 1u) != 0u;
+      cell = cell * res + (upper ? hi[a] : lo[a]);
+      weight *= upper ? w[a] : 1.0 - w[a];
+    }
+    c.cell[k] = cell;
+    c.weight[k] = k < (1u << dims) ? weight : 0.0;
+  }
+  return c;
+}
+
+#endif

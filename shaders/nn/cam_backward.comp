@@ -1,0 +1,38 @@
+#version 460
+// CAM grids, backward: scatter-adds weight * dL/d(gamma, beta) into the grid gradients.
+#include "common.glsl"
+#include "cam.glsl"
+#include "atomics.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint DIMS = 2;
+layout(constant_id = 2) const uint RES = 32;
+layout(constant_id = 3) const uint LAYERS = 3;
+
+layout(std430, binding = 0) buffer GridGrad { NF_ATOMIC_FLOAT_TYPE grid_grad[]; };
+layout(std430, binding = 1) readonly buffer Input { float x[]; };
+layout(std430, binding = 2) readonly buffer ModulationGrad { float d_mod[]; };
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint stride_x;
+  uint stride_mod;
+} pc;
+
+void main() {
+  uint i = nf_item_index();
+  if (i >= pc.n) return;
+  vec3 p = vec3(0.0);
+  for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
+  CamCorners c = cam_corners(p, DIMS, RES);
+  uint cells = 1u;
+  for (uint a = 0; a < DIMS; ++a) cells *= RES;
+  for (uint l = 0; l < LAYERS; ++l) {
+    float dg = d_mod[(2u * l) * pc.stride_mod + i], db = d_mod[(2u * l + 1u) * pc.stride_mod + i];
+    for (uint k = 0; k < (1u << DIMS); ++k) {
+      uint base = (l * cells + c.cell[k]) * 2u;
+      NF_ATOMIC_ADD(grid_grad, base, c.weight[k] * dg);
+      NF_ATOMIC_ADD(grid_grad, base + 1u, c.weight[k] * db);
+    }
+  }
+}
