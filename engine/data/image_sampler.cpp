@@ -9,14 +9,14 @@ namespace {
 constexpr uint32_t kGroupSize = 64;
 
 struct SamplePush {
-  uint32_t n, stride, width, height, seed, step, corners;
+  uint32_t n, stride, width, height, seed, step, corners, first, all;
 };
 
 }  // namespace
 
 ImageSampler::ImageSampler(gpu::Context& ctx, const Image& target, const std::string& name,
-                           PixelCoordinates coordinates)
-    : width_(target.width), height_(target.height), channels_(target.channels), coordinates_(coordinates) {
+                           PixelCoordinates coordinates, Mode mode)
+    : width_(target.width), height_(target.height), channels_(target.channels), coordinates_(coordinates), mode_(mode) {
   const uint64_t bytes = uint64_t(target.pixels.size()) * sizeof(float);
   if (bytes > ctx.info().max_storage_buffer_range)
     fail("image ", name, ": ", target.width, "x", target.height, "x", target.channels, " floats need ",
@@ -29,11 +29,13 @@ ImageSampler::ImageSampler(gpu::Context& ctx, const Image& target, const std::st
 }
 
 void ImageSampler::sample(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
-                          const nn::BatchView& target) {
+                          const nn::BatchView& target, uint32_t first) {
+  NF_ASSERT(mode_ == Mode::Random || uint64_t(first) + n <= pixels(), "sampling every pixel: samples [", first, ", ",
+            first + n, ") beyond the image's ", pixels());
   NF_ASSERT(x.dims == 2 && target.dims == uint32_t(channels_) && x.stride == target.stride,
             "image sampler: wrong batch shapes");
   const SamplePush push{n, x.stride, uint32_t(width_), uint32_t(height_), seed, step,
-                        coordinates_ == PixelCoordinates::Corners ? 1u : 0u};
+                        coordinates_ == PixelCoordinates::Corners ? 1u : 0u, first, uint32_t(mode_)};
   cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize),
                {gpu::Bind::in(image_), gpu::Bind::out(*x.buffer), gpu::Bind::out(*target.buffer)}, push);
 }

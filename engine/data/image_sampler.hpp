@@ -1,6 +1,7 @@
 #pragma once
-// A target image on the GPU and the per-step random pixel batches drawn from it (on the GPU, from
-// (seed, step, i) with core/rng.hpp's hash, uniform with replacement).
+// A target image on the GPU and the per-step pixel batches drawn from it on the GPU:
+//   Random: pixel of sample i is uniform with replacement, from (seed, step, i) (core/rng.hpp's hash);
+//   All:    sample i is pixel i (row-major), so a step of width x height samples sees every pixel once.
 #include "core/image.hpp"
 #include "gpu/buffer.hpp"
 #include "gpu/commands.hpp"
@@ -12,19 +13,26 @@ namespace nf::data {
 class ImageSampler {
  public:
   // Throws naming `name` when the image does not fit the device's storage-buffer limit.
-  ImageSampler(gpu::Context& ctx, const Image& target, const std::string& name, PixelCoordinates coordinates);
+  enum class Mode : uint32_t { Random = 0, All = 1 };
+
+  ImageSampler(gpu::Context& ctx, const Image& target, const std::string& name, PixelCoordinates coordinates,
+               Mode mode = Mode::Random);
 
   int width() const { return width_; }
   int height() const { return height_; }
   int channels() const { return channels_; }
 
-  // Records: x (2 dims) and target (channels dims) for samples [0, n) of this step.
+  uint64_t pixels() const { return uint64_t(width_) * height_; }
+
+  // Records x (2 dims) and target (channels dims) for samples [first, first + n) of this step, written to
+  // rows [0, n) of the views.
   void sample(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
-              const nn::BatchView& target);
+              const nn::BatchView& target, uint32_t first = 0);
 
  private:
   int width_, height_, channels_;
   PixelCoordinates coordinates_;
+  Mode mode_;
   gpu::Buffer image_;
   gpu::Program program_;
 };

@@ -1,6 +1,9 @@
 #include "fields/field.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
+#include "gpu/context.hpp"
 #include "nn/encodings/encoding.hpp"
 #include "nn/modulations/modulation.hpp"
 #include "nn/networks/network.hpp"
@@ -32,16 +35,26 @@ Field::Field(gpu::Context& ctx, const json& config, const std::string& where, ui
   }
   for (const auto& b : encoding_->parameter_blocks()) encoding_trains_ |= b.trainable;
   store_ = std::make_unique<nn::ParameterStore>(ctx, blocks);
-  const uint32_t capacity = (max_batch + 63) / 64 * 64;
+  // Capacity: the requested batch (rounded up to 64), or less where a buffer would exceed the device's
+  // storage-buffer range (then callers process their batches in chunks of max_batch()).
+  const uint64_t range = ctx.info().max_storage_buffer_range;
+  uint64_t capacity = (uint64_t(max_batch) + 63) / 64 * 64;
+  for (nn::Module* m : modules()) capacity = std::min<uint64_t>(capacity, m->max_capacity(range));
+  uint32_t widest = encoding_->output_dims();
+  if (modulation_) widest = std::max(widest, modulation_->output_dims());
+  capacity = std::min<uint64_t>(capacity, range / (uint64_t(widest) * 4) / 64 * 64);
+  if (capacity < 64) fail(where, ": a batch of 64 samples does not fit this device's buffers");
+  max_batch_ = uint32_t(std::min<uint64_t>(capacity, max_batch));
   for (size_t i = 0; i < modules().size(); ++i) {
     modules()[i]->bind(*store_, first[i]);
-    modules()[i]->reserve(ctx, capacity);
+    modules()[i]->reserve(ctx, uint32_t(capacity));
   }
-  features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), capacity, "features");
-  if (encoding_trains_) d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), capacity, "feature gradients");
+  const auto cap = uint32_t(capacity);
+  features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "features");
+  if (encoding_trains_) d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "feature gradients");
   if (modulation_) {
-    mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), capacity, "modulation");
-    d_mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), capacity, "modulation gradients");
+    mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), cap, "modulation");
+    d_mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), cap, "modulation gradients");
     network_->set_modulation(mod_.view(), d_mod_.view());
   }
 }

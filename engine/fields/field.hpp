@@ -25,6 +25,8 @@ class Field {
   json config() const;
   uint32_t input_dims() const { return encoding_->input_dims(); }
   uint32_t output_dims() const { return network_->output_dims(); }
+  // Samples per forward/backward call: the requested max_batch, or less where the device's buffers are
+  // too small for it.
   uint32_t max_batch() const { return max_batch_; }
   nn::ParameterStore& parameters() { return *store_; }
   uint64_t parameter_count() const { return store_->count(); }

@@ -37,6 +37,12 @@ class Module {
   virtual SampleCost training_cost() const = 0;
   // Writes initial values: blocks[b] is block b as declared by parameter_blocks().
   virtual void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const = 0;
+  // The largest batch the module's scratch can hold on a device whose storage buffers span at most
+  // `buffer_range` bytes.
+  virtual uint32_t max_capacity(uint64_t buffer_range) const {
+    (void)buffer_range;
+    return 1u << 30;
+  }
   // Allocates the module's scratch for batches of up to `capacity` samples (a multiple of 64). Called
   // once, before the first forward().
   virtual void reserve(gpu::Context& ctx, uint32_t capacity) {

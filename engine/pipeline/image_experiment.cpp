@@ -1,5 +1,6 @@
 #include "pipeline/image_experiment.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -27,14 +28,30 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   const auto description = c.get<std::string>("description", "");
   total_steps_ = c.get<uint32_t>("steps", 1000);
   if (steps) total_steps_ = *steps;
-  batch_ = c.get<uint32_t>("batch_size", 1u << 18);
+  const auto sampling = c.get<std::string>("sampling", "random");
+  if (sampling == "all") sampling_ = data::ImageSampler::Mode::All;
+  else if (sampling != "random") fail(where, ": sampling must be \"random\" or \"all\", not \"", sampling, "\"");
+  const uint64_t pixels = uint64_t(info_.width) * info_.height;
+  if (sampling_ == data::ImageSampler::Mode::All) {
+    if (c.has("batch_size")) fail(where, ": sampling \"all\" takes every pixel each step; remove batch_size");
+    if (pixels > (1u << 24)) fail("image ", info_.source, ": ", pixels, " pixels are too many for full-batch steps");
+    batch_ = uint32_t(pixels);
+  } else {
+    batch_ = c.get<uint32_t>("batch_size", 1u << 18);
+  }
+  uint32_t chunk = c.get<uint32_t>("chunk_size", batch_);
   coordinates_ = parse_coordinates(c.get<std::string>("pixel_coordinates", "centers"), where);
   if (total_steps_ < 1) fail(where, ": steps must be >= 1");
   if (batch_ < 1 || batch_ > (1u << 24)) fail(where, ": batch_size must be in [1, 2^24]");
+  if (chunk < nn::Loss::kChunkAlign) fail(where, ": chunk_size must be >= ", nn::Loss::kChunkAlign);
   if (info_.channels < 1 || info_.channels > 4) fail("image ", info_.source, ": ", info_.channels, " channels (1 to 4 supported)");
 
   const auto channels = uint32_t(info_.channels);
-  field_ = std::make_unique<fields::Field>(ctx, c.child("field").value(), where + ": field", 2, channels, batch_);
+  field_ = std::make_unique<fields::Field>(ctx, c.child("field").value(), where + ": field", 2, channels,
+                                           std::min(chunk, batch_));
+  // Chunks: as many samples as the field holds; several chunks start at multiples of the loss's alignment.
+  chunk_ = std::min(field_->max_batch(), batch_);
+  if (chunk_ < batch_) chunk_ = chunk_ / nn::Loss::kChunkAlign * nn::Loss::kChunkAlign;
   auto loss_cfg = c.child("loss");
   if (!loss_cfg.has("type")) fail(where, ": missing \"loss\" with a \"type\"");
   loss_ = nn::losses().create(loss_cfg, ctx, channels, batch_);
@@ -51,15 +68,17 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
              {"optimizer", optimizer_->config()},
              {"schedule", schedule_.config()},
              {"steps", total_steps_},
-             {"batch_size", batch_},
+             {"sampling", sampling},
+             {"chunk_size", chunk_},
              {"pixel_coordinates", coordinates_name(coordinates_)}};
+  if (sampling_ == data::ImageSampler::Mode::Random) config_["batch_size"] = batch_;
 
-  if (target) sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_);
+  if (target) sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_);
   renderer_ = std::make_unique<render::ImageRenderer>(ctx, *field_);
-  x_ = nn::BatchBuffer(ctx, 2, batch_, "batch coordinates");
-  target_ = nn::BatchBuffer(ctx, channels, batch_, "batch targets");
-  y_ = nn::BatchBuffer(ctx, channels, batch_, "batch predictions");
-  d_y_ = nn::BatchBuffer(ctx, channels, batch_, "batch output gradients");
+  x_ = nn::BatchBuffer(ctx, 2, chunk_, "batch coordinates");
+  target_ = nn::BatchBuffer(ctx, channels, chunk_, "batch targets");
+  y_ = nn::BatchBuffer(ctx, channels, chunk_, "batch predictions");
+  d_y_ = nn::BatchBuffer(ctx, channels, chunk_, "batch output gradients");
   if (ctx.features().timestamps)
     for (int i = 0; i < 2; ++i) timers_.push_back(std::make_unique<gpu::TimestampPool>(ctx, 2));
   field_->initialize(seed);
@@ -102,10 +121,13 @@ void ImageExperiment::train_step(gpu::Profiler* profiler) {
   }
   const uint32_t step = step_ + 1;
   cmd.fill(field_->parameters().gradients(), 0);
-  sampler_->sample(cmd, seed_, step, batch_, x_.view(), target_.view());
-  field_->forward(cmd, x_.view(), y_.view(), batch_);
-  loss_->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), batch_);
-  field_->backward(cmd, x_.view(), d_y_.view(), batch_);
+  for (uint32_t first = 0; first < batch_; first += chunk_) {
+    const uint32_t n = std::min(chunk_, batch_ - first);
+    sampler_->sample(cmd, seed_, step, n, x_.view(), target_.view(), first);
+    field_->forward(cmd, x_.view(), y_.view(), n);
+    loss_->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
+    field_->backward(cmd, x_.view(), d_y_.view(), n);
+  }
   optimizer_->step(cmd, step, float(schedule_.factor(step, total_steps_)));
   if (timer) cmd.write_timestamp(*timer, 1);
   stream_.submit();

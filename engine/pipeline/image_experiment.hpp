@@ -2,11 +2,15 @@
 // Fitting an image: the one entry point apps use for the image task.
 //
 // Experiment config (assets/configs/*.json):
-//   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N, "batch_size": B,
+//   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N,
+//    "sampling": "random" | "all", "batch_size": B, "chunk_size": C,
 //    "pixel_coordinates": "centers" | "corners", "description": "..."}
-// Each training step is recorded into one command list and submitted once: sample pixels, forward, loss,
-// backward, optimizer; nothing is read back unless report() is called. All device memory is allocated in
-// the constructor.
+// sampling "random": B pixels uniform with replacement each step; "all": every pixel once per step
+// (full-batch regression; batch_size is then the pixel count). A step runs in chunks of at most C samples
+// (gradients accumulate across chunks, so the step equals one batch of B); C defaults to B and shrinks to
+// what the device's buffers hold. Each step is recorded into one command list and submitted once:
+// sample, forward, loss, backward per chunk, then the optimizer; nothing is read back unless report() is
+// called. All device memory is allocated in the constructor.
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +59,7 @@ class ImageExperiment {
   uint32_t total_steps() const { return total_steps_; }
   uint32_t steps_done() const { return step_; }
   uint32_t batch_size() const { return batch_; }
+  uint32_t chunk_size() const { return chunk_; }
   const ImageTargetInfo& target_info() const { return info_; }
   const json& config() const { return config_; }
   fields::Field& field() { return *field_; }
@@ -78,7 +83,8 @@ class ImageExperiment {
   json config_;
   ImageTargetInfo info_;
   uint32_t seed_;
-  uint32_t total_steps_ = 0, step_ = 0, batch_ = 0;
+  uint32_t total_steps_ = 0, step_ = 0, batch_ = 0, chunk_ = 0;
+  data::ImageSampler::Mode sampling_ = data::ImageSampler::Mode::Random;
   PixelCoordinates coordinates_ = PixelCoordinates::Centers;
   std::unique_ptr<fields::Field> field_;
   std::unique_ptr<nn::Loss> loss_;

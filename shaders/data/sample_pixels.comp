@@ -1,6 +1,7 @@
 #version 460
-// One training batch of random pixels (uniform, with replacement), chosen on the GPU from (seed, step, i):
-// x = the pixel's coordinate (pixel.glsl), target = its stored channels.
+// Samples [first, first + n) of a training step, written to rows [0, n): x = the pixel's coordinate
+// (pixel.glsl), target = its stored channels. The pixel of sample i is uniform with replacement from
+// (seed, step, i) (random mode) or pixel i itself (all mode: every pixel once per step).
 #include "common.glsl"
 #include "pixel.glsl"
 #include "rng.glsl"
@@ -20,12 +21,14 @@ layout(push_constant) uniform Push {
   uint seed;
   uint step;
   uint corners;
+  uint first;
+  uint all;
 } pc;
 
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
-  uint p = nf_sample_index(pc.seed, pc.step, i, pc.width * pc.height);
+  uint p = pc.all != 0u ? pc.first + i : nf_sample_index(pc.seed, pc.step, pc.first + i, pc.width * pc.height);
   uint px = p % pc.width, py = p / pc.width;
   vec2 c = nf_pixel_coord(px, py, pc.width, pc.height, pc.corners != 0u);
   x[i] = c.x;

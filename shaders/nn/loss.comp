@@ -17,9 +17,10 @@ layout(std430, binding = 2) writeonly buffer GradOut { float d_y[]; };
 layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
 
 layout(push_constant) uniform Push {
-  uint n;        // samples
-  uint stride;   // feature-major stride of y, t and d_y
-  float scale;   // multiplies the loss (1 / (n * dims) for the mean)
+  uint n;            // samples of this chunk
+  uint stride;       // feature-major stride of y, t and d_y
+  float scale;       // multiplies the loss (1 / (samples of the step * dims) for the mean)
+  uint first_group;  // partials of this chunk start here
 } pc;
 
 shared vec2 sums[gl_WorkGroupSize.x];
@@ -43,7 +44,7 @@ void main() {
     barrier();
   }
   if (l == 0) {
-    uint group = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
+    uint group = pc.first_group + gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
     partials[2 * group] = sums[0].x;
     partials[2 * group + 1] = sums[0].y;
   }

@@ -7,12 +7,13 @@
 namespace nf::nn {
 namespace {
 
-constexpr uint32_t kGroupSize = 256;
+constexpr uint32_t kGroupSize = Loss::kChunkAlign;
 
 struct LossPush {
   uint32_t n;
   uint32_t stride;
   float scale;
+  uint32_t first_group;
 };
 
 }  // namespace
@@ -24,17 +25,24 @@ Loss::Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples
                          gpu::Groups::linear(max_samples, kGroupSize).y * 2 * sizeof(float),
                 "loss partials", gpu::MemoryUsage::Host),
       program_(ctx, {"nn/loss", std::vector(4, gpu::BindingKind::Storage), sizeof(LossPush), kGroupSize,
-                     {uint32_t(kind), dims}}) {}
+                     {uint32_t(kind), dims}}) {
+  std::vector<float> zeros(partials_.size() / sizeof(float), 0.0f);
+  partials_.upload(std::span<const float>(zeros));
+}
 
 json Loss::config() const { return {{"type", kind_ == LossKind::L1 ? "l1" : "l2"}}; }
 
-void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n) {
+void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n,
+                    uint32_t first, uint32_t total) {
+  if (total == 0) total = n;
+  NF_ASSERT(first % kChunkAlign == 0 && first + n <= total, "loss chunk [", first, ", ", first + n, ") of ", total);
   NF_ASSERT(y.dims == dims_ && t.dims == dims_ && d_y.dims == dims_, "loss over ", dims_, " dims given ", y.dims,
             "/", t.dims, "/", d_y.dims);
   NF_ASSERT(y.stride == t.stride && y.stride == d_y.stride, "loss operands must share one stride");
-  const LossPush push{n, y.stride, float(1.0 / (double(n) * dims_))};
+  const LossPush push{n, y.stride, float(1.0 / (double(total) * dims_)), first / kGroupSize};
   const auto groups = gpu::Groups::linear(n, kGroupSize);
-  NF_ASSERT(uint64_t(groups.x) * groups.y * 8 <= partials_.size(), "loss over ", n, " samples exceeds its capacity");
+  NF_ASSERT((first / kGroupSize + uint64_t(groups.x) * groups.y) * 8 <= partials_.size(), "loss over ", total,
+            " samples exceeds its capacity");
   cmd.dispatch(program_, groups,
                {gpu::Bind::in(*y.buffer), gpu::Bind::in(*t.buffer), gpu::Bind::out(*d_y.buffer),
                 gpu::Bind::out(partials_)},
@@ -42,8 +50,7 @@ void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& 
 }
 
 LossReadout Loss::readout(uint32_t n) const {
-  const auto groups = gpu::Groups::linear(n, kGroupSize);
-  const size_t count = size_t(groups.x) * groups.y;
+  const size_t count = (size_t(n) + kGroupSize - 1) / kGroupSize;
   std::vector<float> p(count * 2);
   partials_.download(p.data(), p.size() * sizeof(float));
   double abs_sum = 0, sq_sum = 0;

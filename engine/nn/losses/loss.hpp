@@ -24,14 +24,20 @@ struct LossReadout {
 
 class Loss {
  public:
+  // max_samples: the most samples of one step (all chunks together).
   Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples);
   json config() const;
   LossKind kind() const { return kind_; }
 
-  // Records the loss of y against t for samples [0, n).
-  void evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n);
-  // Reads the sums of the last evaluate() (the command list must have completed).
-  LossReadout readout(uint32_t n) const;
+  // Records the loss of y against t for a chunk of n samples that starts at sample `first` (a multiple of
+  // kChunkAlign) of a step of `total` samples: d_y includes the 1 / (total * dims) of the mean.
+  void evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n,
+                uint32_t first = 0, uint32_t total = 0);
+  // Reads the sums of the last step's evaluate() calls over `total` samples (the commands must have
+  // completed).
+  LossReadout readout(uint32_t total) const;
+
+  static constexpr uint32_t kChunkAlign = 256;
   // The loss value from a readout.
   double value(const LossReadout& r) const { return kind_ == LossKind::L1 ? r.mean_abs : r.mean_sq; }
 

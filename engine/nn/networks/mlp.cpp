@@ -148,6 +148,12 @@ void Mlp::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const
   }
 }
 
+uint32_t Mlp::max_capacity(uint64_t buffer_range) const {
+  // The largest buffer holds every layer's pre-activations (and, likewise, dL/dz).
+  const uint64_t rows = uint64_t(config_.hidden_layers) * config_.width + out_;
+  return uint32_t(std::min<uint64_t>(buffer_range / (rows * 4) / 64 * 64, 1u << 30));
+}
+
 void Mlp::reserve(gpu::Context& ctx, uint32_t capacity) {
   NF_ASSERT(capacity % 64 == 0, "MLP capacity must be a multiple of 64");
   capacity_ = capacity;

@@ -52,6 +52,7 @@ class Mlp final : public Module {
   std::vector<ParamBlock> parameter_blocks() const override;
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
+  uint32_t max_capacity(uint64_t buffer_range) const override;
   void reserve(gpu::Context& ctx, uint32_t capacity) override;
   uint32_t modulation_dims() const override { return config_.modulated ? 2 * config_.hidden_layers : 0; }
   json modulation_config() const override { return config_.modulated ? config_.modulation : json(nullptr); }
