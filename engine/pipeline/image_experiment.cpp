@@ -47,8 +47,12 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   if (info_.channels < 1 || info_.channels > 4) fail("image ", info_.source, ": ", info_.channels, " channels (1 to 4 supported)");
 
   const auto channels = uint32_t(info_.channels);
-  field_ = std::make_unique<fields::Field>(ctx, c.child("field").value(), where + ": field", 2, channels,
-                                           std::min(chunk, batch_));
+  // instant-ngp sizes the hash grid's finest level to half the image's longer side: "half_image".
+  json field_config = c.child("field").value();
+  if (field_config.is_object() && field_config.contains("encoding") && field_config["encoding"].is_object() &&
+      field_config["encoding"].value("finest_resolution", json()) == "half_image")
+    field_config["encoding"]["finest_resolution"] = std::max(info_.width, info_.height) / 2.0;
+  field_ = std::make_unique<fields::Field>(ctx, field_config, where + ": field", 2, channels, std::min(chunk, batch_));
   // Chunks: as many samples as the field holds; several chunks start at multiples of the loss's alignment.
   chunk_ = std::min(field_->max_batch(), batch_);
   if (chunk_ < batch_) chunk_ = chunk_ / nn::Loss::kChunkAlign * nn::Loss::kChunkAlign;

@@ -24,7 +24,7 @@ layout(push_constant) uniform Push {
   uint stride_da;
   uint stride;
   uint stride_mod;
-  uint layer;
+  uint mod_row;  // this layer's (gamma, beta) rows are 2 mod_row, 2 mod_row + 1
 } pc;
 
 void main() {
@@ -38,8 +38,8 @@ void main() {
     }
     return;
   }
-  vec4 gamma = NF_LOAD4(mod_, 2u * pc.layer, pc.stride_mod, i0, pc.n);
-  vec4 beta = NF_LOAD4(mod_, 2u * pc.layer + 1u, pc.stride_mod, i0, pc.n);
+  vec4 gamma = NF_LOAD4(mod_, 2u * pc.mod_row, pc.stride_mod, i0, pc.n);
+  vec4 beta = NF_LOAD4(mod_, 2u * pc.mod_row + 1u, pc.stride_mod, i0, pc.n);
   vec4 d_gamma = vec4(0.0), d_beta = vec4(0.0), mean_dn = vec4(0.0), mean_dn_nz = vec4(0.0);
   for (uint j = 0; j < OUT; ++j) {
     vec4 nz = NF_LOAD4(pre, j, pc.stride, i0, pc.n);
@@ -57,6 +57,6 @@ void main() {
     vec4 du = NF_LOAD4(da, j, pc.stride_da, i0, pc.n) * mlp_act_derivative(ACT, gamma * nz + beta, OMEGA);
     NF_STORE4(dz, j, pc.stride, i0, pc.n, rstd * (gamma * du - mean_dn - nz * mean_dn_nz));
   }
-  NF_STORE4(d_mod, 2u * pc.layer, pc.stride_mod, i0, pc.n, d_gamma);
-  NF_STORE4(d_mod, 2u * pc.layer + 1u, pc.stride_mod, i0, pc.n, d_beta);
+  NF_STORE4(d_mod, 2u * pc.mod_row, pc.stride_mod, i0, pc.n, d_gamma);
+  NF_STORE4(d_mod, 2u * pc.mod_row + 1u, pc.stride_mod, i0, pc.n, d_beta);
 }

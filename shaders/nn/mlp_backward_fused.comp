@@ -40,12 +40,13 @@ void main() {
     // g holds dL/da of this layer's output; turn it into dL/dz.
     if (l == HIDDEN) {
       for (uint j = 0; j < OUT; ++j) dz[j] = g[j];
-    } else if (MODULATED == 0u) {
+    } else if (!layer_modulated(l)) {
       for (uint j = 0; j < WIDTH; ++j)
         dz[j] = g[j] * mlp_act_derivative(ACT, NF_LOAD4(p_store, l * WIDTH + j, pc.stride, i0, pc.n), layer_omega(l));
     } else {
-      vec4 gamma = NF_LOAD4(mod_, 2u * l, pc.stride_mod, i0, pc.n);
-      vec4 beta = NF_LOAD4(mod_, 2u * l + 1u, pc.stride_mod, i0, pc.n);
+      uint m = l - FIRST_MODULATED;
+      vec4 gamma = NF_LOAD4(mod_, 2u * m, pc.stride_mod, i0, pc.n);
+      vec4 beta = NF_LOAD4(mod_, 2u * m + 1u, pc.stride_mod, i0, pc.n);
       vec4 d_gamma = vec4(0.0), d_beta = vec4(0.0), mean_dn = vec4(0.0), mean_dn_nz = vec4(0.0);
       for (uint j = 0; j < WIDTH; ++j) {
         vec4 nz = NF_LOAD4(p_store, l * WIDTH + j, pc.stride, i0, pc.n);
@@ -63,8 +64,8 @@ void main() {
         vec4 nz = NF_LOAD4(p_store, l * WIDTH + j, pc.stride, i0, pc.n);
         dz[j] = rstd * (gamma * dz[j] - mean_dn - nz * mean_dn_nz);
       }
-      NF_STORE4(d_mod, 2u * l, pc.stride_mod, i0, pc.n, d_gamma);
-      NF_STORE4(d_mod, 2u * l + 1u, pc.stride_mod, i0, pc.n, d_beta);
+      NF_STORE4(d_mod, 2u * m, pc.stride_mod, i0, pc.n, d_gamma);
+      NF_STORE4(d_mod, 2u * m + 1u, pc.stride_mod, i0, pc.n, d_beta);
     }
     for (uint j = 0; j < out_; ++j) NF_STORE4(dz_store, l * WIDTH + j, pc.stride, i0, pc.n, dz[j]);
     if (l == 0u && INPUT_GRAD == 0u) break;

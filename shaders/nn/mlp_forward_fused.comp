@@ -46,7 +46,7 @@ void main() {
       break;
     }
     vec4 gamma = vec4(1.0), beta = vec4(0.0);
-    if (MODULATED != 0u) {
+    if (layer_modulated(l)) {
       vec4 mean = vec4(0.0), var = vec4(0.0);
       for (uint j = 0; j < WIDTH; ++j) mean += nxt[j];
       mean /= float(WIDTH);
@@ -54,8 +54,8 @@ void main() {
       vec4 rstd = inversesqrt(var / float(WIDTH) + 1e-5);
       for (uint j = 0; j < WIDTH; ++j) nxt[j] = (nxt[j] - mean) * rstd;
       if (STORE != 0u) NF_STORE4(r_store, l, pc.stride, i0, pc.n, rstd);
-      gamma = NF_LOAD4(mod_, 2u * l, pc.stride_mod, i0, pc.n);
-      beta = NF_LOAD4(mod_, 2u * l + 1u, pc.stride_mod, i0, pc.n);
+      gamma = NF_LOAD4(mod_, 2u * (l - FIRST_MODULATED), pc.stride_mod, i0, pc.n);
+      beta = NF_LOAD4(mod_, 2u * (l - FIRST_MODULATED) + 1u, pc.stride_mod, i0, pc.n);
     }
     for (uint j = 0; j < WIDTH; ++j) {
       if (STORE != 0u) NF_STORE4(p_store, l * WIDTH + j, pc.stride, i0, pc.n, nxt[j]);

@@ -18,7 +18,7 @@ layout(push_constant) uniform Push {
   uint n;
   uint stride;
   uint stride_mod;
-  uint layer;
+  uint mod_row;  // this layer's (gamma, beta) rows are 2 mod_row, 2 mod_row + 1
 } pc;
 
 void main() {
@@ -33,8 +33,8 @@ void main() {
     var += d * d;
   }
   vec4 rstd = inversesqrt(var / float(OUT) + 1e-5);
-  vec4 gamma = NF_LOAD4(mod_, 2u * pc.layer, pc.stride_mod, i0, pc.n);
-  vec4 beta = NF_LOAD4(mod_, 2u * pc.layer + 1u, pc.stride_mod, i0, pc.n);
+  vec4 gamma = NF_LOAD4(mod_, 2u * pc.mod_row, pc.stride_mod, i0, pc.n);
+  vec4 beta = NF_LOAD4(mod_, 2u * pc.mod_row + 1u, pc.stride_mod, i0, pc.n);
   for (uint j = 0; j < OUT; ++j) {
     vec4 nz = (NF_LOAD4(pre, j, pc.stride, i0, pc.n) - mean) * rstd;
     NF_STORE4(pre, j, pc.stride, i0, pc.n, nz);

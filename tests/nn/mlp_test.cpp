@@ -58,7 +58,7 @@ void check(gpu::Context& ctx, const Case& c, const std::string& path, uint64_t s
   const auto x = random_vec(n * c.in, rng, -1, 1);
   std::vector<double> mod;
   if (c.modulated) {
-    for (uint32_t i = 0; i < n * 2 * c.hidden; ++i) mod.push_back(float(i % 2 == 0 ? rng.uniform(0.5, 1.5) : rng.uniform(-0.3, 0.3)));
+    for (uint32_t i = 0; i < n * mlp.modulation_dims(); ++i) mod.push_back(float(i % 2 == 0 ? rng.uniform(0.5, 1.5) : rng.uniform(-0.3, 0.3)));
     h.set_modulation(mod);
   }
   NF_EXPECT_REL_ERROR(h.forward(x), mlp_reference_forward(p, x, mod), 1e-5) << c.name << " " << path;
@@ -119,7 +119,7 @@ TEST(MlpReference, GradientsMatchFiniteDifferences) {
       p.b.push_back(random_vec(cfg.out_dims(l, 2), rng, -0.3, 0.3));
     }
     const auto x = random_vec(4 * 3, rng, -1, 1);
-    std::vector<double> mod = modulated ? random_vec(4 * 4, rng, 0.5, 1.5) : std::vector<double>{};
+    std::vector<double> mod = modulated ? random_vec(4 * 2 * cfg.modulated_layers(), rng, 0.5, 1.5) : std::vector<double>{};
     const auto d_y = random_vec(4 * 2, rng, -1, 1);
     const auto g = mlp_reference_backward(p, x, mod, d_y);
     auto objective = [&](const MlpReferenceParams& q, const std::vector<double>& xx, const std::vector<double>& mm) {

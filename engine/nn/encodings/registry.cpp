@@ -6,6 +6,7 @@
 #include "nn/encodings/fourier.hpp"
 #include "nn/encodings/frequency.hpp"
 #include "nn/encodings/hashgrid.hpp"
+#include "nn/encodings/identity.hpp"
 
 namespace nf::nn {
 namespace {
@@ -76,7 +77,11 @@ const EncodingRegistry& encodings() {
                                         .add("dif_grid", make_dif_grid)
                                         .add("fourier", make_fourier)
                                         .add("frequency", make_frequency)
-                                        .add("hashgrid", make_hashgrid);
+                                        .add("hashgrid", make_hashgrid)
+                                        .add("identity", [](ConfigReader& c, gpu::Context& ctx, uint32_t dims) {
+                                          if (dims < 1 || dims > 4) fail(c.where(), ": 1 to 4 input dimensions");
+                                          return std::make_unique<IdentityEncoding>(ctx, dims);
+                                        });
   return r;
 }
 

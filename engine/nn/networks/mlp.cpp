@@ -47,7 +47,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
   grad_group_ = cpu ? 8 : kGroupSize;
   for (uint32_t l = 0; l < c.layers(); ++l) {
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
-    const bool hidden = l < c.hidden_layers;
+    const bool hidden = l < c.hidden_layers, modulated = c.is_modulated(l);
     const uint32_t act = uint32_t(hidden ? c.activation : c.output_activation);
     const float omega = float(c.omega(l));
     LayerPrograms p;
@@ -57,14 +57,14 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", std::vector(5, gpu::BindingKind::Storage), sizeof(LinearPush),
                                     kGroupSize,
-                                    {in, out, kBlock, act, gpu::constant(omega), (hidden && c.modulated) ? 1u : 0u}});
-      if (hidden && c.modulated)
+                                    {in, out, kBlock, act, gpu::constant(omega), modulated ? 1u : 0u}});
+      if (modulated)
         p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
                                          sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
       p.activation_backward =
           gpu::Program(ctx, {"nn/mlp_activation_backward", std::vector(6, gpu::BindingKind::Storage),
                              sizeof(ActBackwardPush), kGroupSize,
-                             {out, act, gpu::constant(omega), (hidden && c.modulated) ? 1u : 0u}});
+                             {out, act, gpu::constant(omega), modulated ? 1u : 0u}});
       p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", std::vector(3, gpu::BindingKind::Storage),
                                         sizeof(InputGradPush), kGroupSize, {in, out, kBlock}});
     }
@@ -80,7 +80,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                                    uint32_t(c.output_activation),
                                    gpu::constant(float(c.first_omega)),
                                    gpu::constant(float(c.hidden_omega)),
-                                   c.modulated ? 1u : 0u,
+                                   c.first_modulated(),
                                    flag};
     };
     for (uint32_t store = 0; store < 2; ++store)
@@ -211,11 +211,11 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
                  {store().bind_values(block_index(2 * l), gpu::Access::Read),
                   store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in, pre, a_out},
                  LinearPush{n, l == 0 ? x.stride : capacity_, capacity_, hidden ? capacity_ : y.stride});
-    if (hidden && c.modulated)
+    if (c.is_modulated(l))
       cmd.dispatch(p.normalize, gpu::Groups::linear(quads, kGroupSize),
                    {rows(p_, uint64_t(l) * c.width, out, gpu::Access::ReadWrite), gpu::Bind::in(*mod_.buffer),
                     rows(r_, l, 1, gpu::Access::Write), rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write)},
-                   NormalizePush{n, capacity_, mod_.stride, l});
+                   NormalizePush{n, capacity_, mod_.stride, l - c.first_modulated()});
   }
 }
 
@@ -234,15 +234,16 @@ void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d
   } else {
     for (int li = int(h); li >= 0; --li) {
       const uint32_t l = uint32_t(li), in = c.in_dims(l, in_), out = c.out_dims(l, out_);
-      const bool hidden = l < h;
+      const bool hidden = l < h, modulated = c.is_modulated(l);
       auto& p = layers_[l];
       const gpu::Bind da = hidden ? gpu::Bind::in(da_) : gpu::Bind::in(*d_y.buffer);
       cmd.dispatch(p.activation_backward, gpu::Groups::linear(quads, kGroupSize),
                    {da, rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read), gpu::Bind::in(*mod_.buffer),
-                    hidden && c.modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_),
+                    modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_),
                     rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Write),
-                    hidden && c.modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_)},
-                   ActBackwardPush{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride, l});
+                    modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_)},
+                   ActBackwardPush{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride,
+                                   modulated ? l - c.first_modulated() : 0});
       if (l == 0 && !d_x.buffer) continue;
       const gpu::Bind target = l == 0 ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(da_);
       cmd.dispatch(p.input_grad, gpu::Groups{ceil_div(quads, kGroupSize), ceil_div(in, kBlock), 1},

@@ -7,7 +7,10 @@
 //
 // LayerNorm is parameter-free over the layer's units (biased variance, eps 1e-5); gamma, beta are one
 // scalar each per sample and layer, supplied by a modulation module (fields wire it: see fields/field.hpp)
-// through set_modulation(). omega is first_omega for layer 0 and hidden_omega after.
+// through set_modulation(). omega is first_omega for layer 0 and hidden_omega after; modulated sine layers
+// use 1 (LayerNorm already gives the sine unit-variance inputs, SIREN's purpose for omega), and a sine
+// network's first layer stays unmodulated (see MlpConfig::first_modulated). Modulation rows 2m, 2m + 1 are
+// (gamma, beta) of the m-th modulated layer.
 //
 // Config: {"type": "mlp", "width": 256, "hidden_layers": 3, "activation": "relu"|"sine",
 //          "output_activation": "none"|"sigmoid", "first_omega": 30, "hidden_omega": 30,
@@ -39,7 +42,15 @@ struct MlpConfig {
   uint32_t layers() const { return hidden_layers + 1; }
   uint32_t in_dims(uint32_t l, uint32_t input) const { return l == 0 ? input : width; }
   uint32_t out_dims(uint32_t l, uint32_t output) const { return l == hidden_layers ? output : width; }
-  double omega(uint32_t l) const { return l == 0 ? first_omega : hidden_omega; }
+  // Hidden layers from first_modulated() on are modulated (when modulated): all of them for ReLU; for
+  // sine, all but the first, which acts as SIREN's positional encoding (LayerNorm, being scale-invariant,
+  // would erase its omega_0 and with it the frequencies it represents).
+  uint32_t first_modulated() const { return !modulated ? hidden_layers : (activation == Activation::Sine ? 1 : 0); }
+  bool is_modulated(uint32_t l) const { return l >= first_modulated() && l < hidden_layers; }
+  uint32_t modulated_layers() const { return hidden_layers - first_modulated(); }
+  // The sine frequency of layer l. A modulated layer's LayerNorm already brings its pre-activation to unit
+  // variance, which is what SIREN's omega scaling achieves, so there a = sin(gamma LN(z) + beta).
+  double omega(uint32_t l) const { return is_modulated(l) ? 1.0 : (l == 0 ? first_omega : hidden_omega); }
 };
 
 class Mlp final : public Module {
@@ -54,7 +65,7 @@ class Mlp final : public Module {
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   uint32_t max_capacity(uint64_t buffer_range) const override;
   void reserve(gpu::Context& ctx, uint32_t capacity) override;
-  uint32_t modulation_dims() const override { return config_.modulated ? 2 * config_.hidden_layers : 0; }
+  uint32_t modulation_dims() const override { return 2 * config_.modulated_layers(); }
   json modulation_config() const override { return config_.modulated ? config_.modulation : json(nullptr); }
   void set_modulation(const BatchView& values, const BatchView& gradients) override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
@@ -81,7 +92,7 @@ class Mlp final : public Module {
   BatchView mod_, d_mod_;
 };
 
-// Double-precision reference, sample-major. mod: n x 2H values (gamma_l, beta_l per hidden layer l), or
+// Double-precision reference, sample-major. mod: n x 2M values (gamma, beta per modulated layer), or
 // empty when not modulated.
 struct MlpReferenceParams {
   MlpConfig config;

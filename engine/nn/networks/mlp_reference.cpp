@@ -55,7 +55,7 @@ Trace trace(const MlpReferenceParams& p, const double* x, const double* mod) {
     const bool hidden = l < c.hidden_layers;
     std::vector<double> u = z, nz(out, 0.0);
     double rstd = 0;
-    if (hidden && c.modulated) {
+    if (c.is_modulated(l)) {
       double mean = 0, var = 0;
       for (double v : z) mean += v;
       mean /= out;
@@ -64,7 +64,8 @@ Trace trace(const MlpReferenceParams& p, const double* x, const double* mod) {
       rstd = 1.0 / std::sqrt(var + kNormEps);
       for (uint32_t j = 0; j < out; ++j) {
         nz[j] = (z[j] - mean) * rstd;
-        u[j] = mod[2 * l] * nz[j] + mod[2 * l + 1];
+        const uint32_t m = l - c.first_modulated();
+        u[j] = mod[2 * m] * nz[j] + mod[2 * m + 1];
       }
     }
     const Activation a = hidden ? c.activation : c.output_activation;
@@ -83,10 +84,11 @@ Trace trace(const MlpReferenceParams& p, const double* x, const double* mod) {
 std::vector<double> mlp_reference_forward(const MlpReferenceParams& p, std::span<const double> x,
                                           std::span<const double> mod) {
   const size_t n = x.size() / p.in;
-  NF_ASSERT(!p.config.modulated || mod.size() == n * 2 * p.config.hidden_layers, "reference: modulation size");
+  const size_t md = 2 * p.config.modulated_layers();
+  NF_ASSERT(mod.size() == n * md, "reference: modulation size");
   std::vector<double> y(n * p.out);
   for (size_t i = 0; i < n; ++i) {
-    const auto t = trace(p, &x[i * p.in], p.config.modulated ? &mod[i * 2 * p.config.hidden_layers] : nullptr);
+    const auto t = trace(p, &x[i * p.in], md ? &mod[i * md] : nullptr);
     std::copy(t.a.back().begin(), t.a.back().end(), y.begin() + i * p.out);
   }
   return y;
@@ -95,16 +97,16 @@ std::vector<double> mlp_reference_forward(const MlpReferenceParams& p, std::span
 MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<const double> x,
                                          std::span<const double> mod, std::span<const double> d_y) {
   const auto& c = p.config;
-  const size_t n = x.size() / p.in, h = c.hidden_layers;
+  const size_t n = x.size() / p.in, h = c.hidden_layers, md = 2 * c.modulated_layers();
   MlpReferenceGrads g;
   g.d_x.assign(n * p.in, 0.0);
-  g.d_mod.assign(c.modulated ? n * 2 * h : 0, 0.0);
+  g.d_mod.assign(n * md, 0.0);
   for (uint32_t l = 0; l < c.layers(); ++l) {
     g.w.emplace_back(p.w[l].size(), 0.0);
     g.b.emplace_back(p.b[l].size(), 0.0);
   }
   for (size_t s = 0; s < n; ++s) {
-    const double* m = c.modulated ? &mod[s * 2 * h] : nullptr;
+    const double* m = md ? &mod[s * md] : nullptr;
     const auto t = trace(p, &x[s * p.in], m);
     std::vector<double> da(d_y.begin() + s * p.out, d_y.begin() + (s + 1) * p.out);
     for (int l = int(c.layers()) - 1; l >= 0; --l) {
@@ -113,22 +115,23 @@ MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<
       const Activation a = hidden ? c.activation : c.output_activation;
       std::vector<double> dz(out);
       for (uint32_t j = 0; j < out; ++j) dz[j] = da[j] * act_derivative(a, t.u[l][j], c.omega(l));
-      if (hidden && c.modulated) {
+      if (c.is_modulated(l)) {
         // u = gamma * nz + beta, nz = LayerNorm(z).
+        const uint32_t mi = l - c.first_modulated();
         double d_gamma = 0, d_beta = 0, mean_dn = 0, mean_dn_n = 0;
         std::vector<double> dn(out);
         for (uint32_t j = 0; j < out; ++j) {
           d_gamma += dz[j] * t.norm[l][j];
           d_beta += dz[j];
-          dn[j] = m[2 * l] * dz[j];
+          dn[j] = m[2 * mi] * dz[j];
           mean_dn += dn[j];
           mean_dn_n += dn[j] * t.norm[l][j];
         }
         mean_dn /= out;
         mean_dn_n /= out;
         for (uint32_t j = 0; j < out; ++j) dz[j] = t.rstd[l] * (dn[j] - mean_dn - t.norm[l][j] * mean_dn_n);
-        g.d_mod[s * 2 * h + 2 * l] += d_gamma;
-        g.d_mod[s * 2 * h + 2 * l + 1] += d_beta;
+        g.d_mod[s * md + 2 * mi] += d_gamma;
+        g.d_mod[s * md + 2 * mi + 1] += d_beta;
       }
       std::vector<double> da_prev(in, 0.0);
       for (uint32_t j = 0; j < out; ++j) {
