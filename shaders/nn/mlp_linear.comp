@@ -1,47 +1,59 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
-// MLP, one layer forward: z = W a + b for outputs [j0, j0 + JB) (j0 = workgroup y * JB) of 4 samples per
-// invocation. Stores z ("pre") and, unless NORMALIZE (a CAM-modulated hidden layer, finished by
-// mlp_normalize), a = act(z).
+// MLP, one layer forward: z = W a + b for outputs [j0, j0 + JB) (j0 = workgroup y * JB) of 8 samples per
+// invocation (two vec4 quads: each weight load serves 8 samples, each activation load JB outputs; on CPU
+// devices loads, not arithmetic, bound this kernel). Stores z ("pre") and, unless NORMALIZE (a modulated
+// hidden layer, finished by mlp_normalize), a = act(z) into a_out. The input rows and "pre" are read and
+// written as vec4: their strides are multiples of 4 and samples up to the next multiple of 8 are
+// readable (their results are not stored).
 #include "common.glsl"
 #include "mlp.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint IN = 64;
 layout(constant_id = 2) const uint OUT = 64;
-layout(constant_id = 3) const uint JB = 8;
+layout(constant_id = 3) const uint JB = 16;
 layout(constant_id = 4) const uint ACT = 1;
 layout(constant_id = 5) const float OMEGA = 30.0;
 layout(constant_id = 6) const uint NORMALIZE = 0;
 
 layout(std430, binding = 0) readonly buffer Weights { float w[]; };  // [j * IN + i]
 layout(std430, binding = 1) readonly buffer Bias { float b[]; };
-layout(std430, binding = 2) readonly buffer Input { float a_in[]; };
-layout(std430, binding = 3) writeonly buffer Pre { float pre[]; };
+layout(std430, binding = 2) readonly buffer Input { vec4 a_in4[]; };
+layout(std430, binding = 3) writeonly buffer Pre { vec4 pre4[]; };
 layout(std430, binding = 4) writeonly buffer Output { float a_out[]; };
 
 layout(push_constant) uniform Push {
   uint n;
-  uint stride_in;
-  uint stride;      // of pre
+  uint stride_in;   // multiple of 4
+  uint stride;      // of pre, multiple of 4
   uint stride_out;  // of a_out (the network output for the last layer)
 } pc;
 
 void main() {
-  uint i0 = 4u * gl_GlobalInvocationID.x;
+  uint i0 = 8u * gl_GlobalInvocationID.x;
   if (i0 >= pc.n) return;
   uint j0 = gl_WorkGroupID.y * JB;
-  vec4 acc[JB];
-  [[unroll]] for (uint t = 0; t < JB; ++t) acc[t] = vec4(b[min(j0 + t, OUT - 1u)]);
+  vec4 acc[2 * JB];
+  [[unroll]] for (uint t = 0; t < JB; ++t) acc[2u * t] = acc[2u * t + 1u] = vec4(b[min(j0 + t, OUT - 1u)]);
   for (uint i = 0; i < IN; ++i) {
-    vec4 a = NF_LOAD4(a_in, i, pc.stride_in, i0, pc.n);
-    [[unroll]] for (uint t = 0; t < JB; ++t) acc[t] += w[min(j0 + t, OUT - 1u) * IN + i] * a;
+    uint row = (i * pc.stride_in + i0) >> 2u;
+    vec4 a0 = a_in4[row], a1 = a_in4[row + 1u];
+    [[unroll]] for (uint t = 0; t < JB; ++t) {
+      float wt = w[min(j0 + t, OUT - 1u) * IN + i];
+      acc[2u * t] += wt * a0;
+      acc[2u * t + 1u] += wt * a1;
+    }
   }
   [[unroll]] for (uint t = 0; t < JB; ++t) {
     uint j = j0 + t;
-    if (j < OUT) {
-      NF_STORE4(pre, j, pc.stride, i0, pc.n, acc[t]);
-      if (NORMALIZE == 0u) NF_STORE4(a_out, j, pc.stride_out, i0, pc.n, mlp_act(ACT, acc[t], OMEGA));
+    if (j >= OUT) continue;
+    uint row = (j * pc.stride + i0) >> 2u;
+    pre4[row] = acc[2u * t];
+    pre4[row + 1u] = acc[2u * t + 1u];
+    if (NORMALIZE == 0u) {
+      NF_STORE4(a_out, j, pc.stride_out, i0, pc.n, mlp_act(ACT, acc[2u * t], OMEGA));
+      NF_STORE4(a_out, j, pc.stride_out, i0 + 4u, pc.n, mlp_act(ACT, acc[2u * t + 1u], OMEGA));
     }
   }
 }

@@ -2,8 +2,9 @@
 #extension GL_EXT_control_flow_attributes : require
 // MLP, one layer's parameter gradients: dW[j][i] += sum_n dz[j][n] a_in[i][n], db[j] += sum_n dz[j][n],
 // for a JB x IB block (j0 = workgroup y * JB, i0 = workgroup z * IB). Invocations along x split the
-// samples (quads q = id, id + N, ...), keep the block's sums in private arrays and add them with one
-// atomic per parameter at the end.
+// samples (8 at a time: s = 8 id, 8 (id + N), ...), keep the block's sums in private arrays and add them
+// with one atomic per parameter at the end. Rows are read as vec4 (strides multiples of 4); samples
+// beyond n are masked out.
 #include "common.glsl"
 #include "atomics.glsl"
 
@@ -13,15 +14,15 @@ layout(constant_id = 2) const uint OUT = 64;
 layout(constant_id = 3) const uint JB = 8;
 layout(constant_id = 4) const uint IB = 8;
 
-layout(std430, binding = 0) readonly buffer Dz { float dz[]; };
-layout(std430, binding = 1) readonly buffer AIn { float a_in[]; };
+layout(std430, binding = 0) readonly buffer Dz { vec4 dz4[]; };
+layout(std430, binding = 1) readonly buffer AIn { vec4 a4[]; };
 layout(std430, binding = 2) buffer WeightGrad { NF_ATOMIC_FLOAT_TYPE g_w[]; };
 layout(std430, binding = 3) buffer BiasGrad { NF_ATOMIC_FLOAT_TYPE g_b[]; };
 
 layout(push_constant) uniform Push {
   uint n;
-  uint stride;
-  uint stride_in;
+  uint stride;     // of dz, multiple of 4
+  uint stride_in;  // of a_in, multiple of 4
 } pc;
 
 void main() {
@@ -30,15 +31,22 @@ void main() {
   [[unroll]] for (uint k = 0; k < JB * IB; ++k) acc[k] = 0.0;
   [[unroll]] for (uint t = 0; t < JB; ++t) acc_b[t] = 0.0;
   uint invocations = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
-  for (uint s0 = 4u * gl_GlobalInvocationID.x; s0 < pc.n; s0 += 4u * invocations) {
-    vec4 g[JB], a[IB];
+  for (uint s0 = 8u * gl_GlobalInvocationID.x; s0 < pc.n; s0 += 8u * invocations) {
+    // Selected, not multiplied: rows beyond n may hold anything, NaN included.
+    bvec4 m0 = lessThan(uvec4(s0) + uvec4(0, 1, 2, 3), uvec4(pc.n));
+    bvec4 m1 = lessThan(uvec4(s0 + 4u) + uvec4(0, 1, 2, 3), uvec4(pc.n));
+    vec4 g0[JB], g1[JB];
     [[unroll]] for (uint t = 0; t < JB; ++t) {
-      g[t] = NF_LOAD4(dz, min(j0 + t, OUT - 1u), pc.stride, s0, pc.n);
-      acc_b[t] += dot(g[t], vec4(1.0));
+      uint row = (min(j0 + t, OUT - 1u) * pc.stride + s0) >> 2u;
+      g0[t] = mix(vec4(0.0), dz4[row], m0);
+      g1[t] = mix(vec4(0.0), dz4[row + 1u], m1);
+      acc_b[t] += dot(g0[t], vec4(1.0)) + dot(g1[t], vec4(1.0));
     }
-    [[unroll]] for (uint u = 0; u < IB; ++u) a[u] = NF_LOAD4(a_in, min(i0 + u, IN - 1u), pc.stride_in, s0, pc.n);
-    [[unroll]] for (uint t = 0; t < JB; ++t)
-      [[unroll]] for (uint u = 0; u < IB; ++u) acc[t * IB + u] += dot(g[t], a[u]);
+    [[unroll]] for (uint u = 0; u < IB; ++u) {
+      uint row = (min(i0 + u, IN - 1u) * pc.stride_in + s0) >> 2u;
+      vec4 a0 = mix(vec4(0.0), a4[row], m0), a1 = mix(vec4(0.0), a4[row + 1u], m1);
+      [[unroll]] for (uint t = 0; t < JB; ++t) acc[t * IB + u] += dot(g0[t], a0) + dot(g1[t], a1);
+    }
   }
   [[unroll]] for (uint t = 0; t < JB; ++t) {
     uint j = j0 + t;

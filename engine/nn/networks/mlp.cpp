@@ -9,7 +9,8 @@ namespace nf::nn {
 namespace {
 
 constexpr uint32_t kGroupSize = 64;
-constexpr uint32_t kBlock = 8;  // output (or input) units per invocation in the per-layer kernels
+constexpr uint32_t kBlock = 16;     // output (or input) units per invocation in the per-layer kernels
+constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
 
 uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
 
@@ -53,7 +54,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     LayerPrograms p;
     p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
                                        std::vector(4, gpu::BindingKind::Storage), sizeof(InputGradPush), grad_group_,
-                                       {in, out, kBlock, kBlock}});
+                                       {in, out, kGradBlock, kGradBlock}});
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", std::vector(5, gpu::BindingKind::Storage), sizeof(LinearPush),
                                     kGroupSize,
@@ -191,7 +192,7 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
   NF_ASSERT(x.dims == in_ && y.dims == out_, "MLP forward: wrong operand dims");
   NF_ASSERT(!config_.modulated || mod_.buffer, "a modulated MLP needs set_modulation() first");
   const auto& c = config_;
-  const uint32_t quads = ceil_div(n, 4);
+  const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8);
   if (fused_) {
     cmd.dispatch(fused_forward_[1], gpu::Groups::linear(quads, kGroupSize),
                  {gpu::Bind::in(store().values()), gpu::Bind::in(table_), gpu::Bind::in(*x.buffer),
@@ -207,7 +208,7 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
     const gpu::Bind in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
     const gpu::Bind pre = rows(p_, uint64_t(l) * c.width, out, gpu::Access::Write);
     const gpu::Bind a_out = hidden ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write) : gpu::Bind::out(*y.buffer);
-    cmd.dispatch(p.linear, gpu::Groups{ceil_div(quads, kGroupSize), ceil_div(out, kBlock), 1},
+    cmd.dispatch(p.linear, gpu::Groups{ceil_div(octets, kGroupSize), ceil_div(out, kBlock), 1},
                  {store().bind_values(block_index(2 * l), gpu::Access::Read),
                   store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in, pre, a_out},
                  LinearPush{n, l == 0 ? x.stride : capacity_, capacity_, hidden ? capacity_ : y.stride});
@@ -223,7 +224,7 @@ void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d
   NF_ASSERT(x.dims == in_ && d_y.dims == out_, "MLP backward: wrong operand dims");
   NF_ASSERT(!d_x.buffer || (d_x.dims == in_), "MLP backward: d_x has the wrong dims");
   const auto& c = config_;
-  const uint32_t quads = ceil_div(n, 4), h = c.hidden_layers;
+  const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8), h = c.hidden_layers;
   if (fused_) {
     const bool input_grad = d_x.buffer != nullptr;
     cmd.dispatch(fused_backward_[input_grad ? 1 : 0], gpu::Groups::linear(quads, kGroupSize),
@@ -246,7 +247,7 @@ void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d
                                    modulated ? l - c.first_modulated() : 0});
       if (l == 0 && !d_x.buffer) continue;
       const gpu::Bind target = l == 0 ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(da_);
-      cmd.dispatch(p.input_grad, gpu::Groups{ceil_div(quads, kGroupSize), ceil_div(in, kBlock), 1},
+      cmd.dispatch(p.input_grad, gpu::Groups{ceil_div(octets, kGroupSize), ceil_div(in, kBlock), 1},
                    {store().bind_values(block_index(2 * l), gpu::Access::Read),
                     rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), target},
                    InputGradPush{n, capacity_, l == 0 ? d_x.stride : capacity_});
@@ -256,9 +257,9 @@ void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d
   const bool cpu = ctx_.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
   for (uint32_t l = 0; l < c.layers(); ++l) {
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
-    const uint32_t split = cpu ? 1 : std::max<uint32_t>(1, std::min<uint32_t>(64, quads / 256));
+    const uint32_t split = cpu ? 1 : std::max<uint32_t>(1, std::min<uint32_t>(64, octets / 256));
     const gpu::Bind a_in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
-    cmd.dispatch(layers_[l].weight_grad, gpu::Groups{split, ceil_div(out, kBlock), ceil_div(in, kBlock)},
+    cmd.dispatch(layers_[l].weight_grad, gpu::Groups{split, ceil_div(out, kGradBlock), ceil_div(in, kGradBlock)},
                  {rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), a_in,
                   store().bind_gradients(block_index(2 * l), gpu::Access::ReadWrite),
                   store().bind_gradients(block_index(2 * l + 1), gpu::Access::ReadWrite)},
