@@ -42,9 +42,9 @@ uint64_t peak_rss_bytes() {
 
 void run_bench_image(const BenchArgs& a) {
   using Clock = std::chrono::steady_clock;
-  const Image target = read_image(a.image);
   auto config = pipeline::load_config(a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
+  const Image target = pipeline::prepare_target(read_image(a.image), config.value);
   gpu::Context ctx(a.gpu.context_options());
   pipeline::ImageExperiment e(ctx, config.value, config.name, &target,
                               {a.image, target.width, target.height, target.channels}, a.seed, a.steps);
@@ -170,6 +170,7 @@ void add_bench(CLI::App& app) {
   cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_bench_image(*args); });
+  add_bench_mlp(*bench);
 }
 
 }  // namespace nf::cli

@@ -22,7 +22,7 @@ struct EvalArgs {
 
 void run_eval(const EvalArgs& a) {
   const Snapshot snap = read_snapshot(a.snapshot);
-  const Image reference = read_image(a.reference);
+  const Image reference = pipeline::prepare_target(read_image(a.reference), snap.description.value("config", json::object()));
   gpu::Context ctx(a.gpu.context_options());
   auto e = pipeline::ImageExperiment::from_snapshot(ctx, snap, a.snapshot, nullptr);
   if (reference.channels != e->target_info().channels)

@@ -30,9 +30,9 @@ struct FitArgs {
 
 void run_fit(const FitArgs& a) {
   // Everything that can be wrong with the inputs is checked before anything is created.
-  const Image target = read_image(a.input);
   auto config = pipeline::load_config(a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
+  const Image target = pipeline::prepare_target(read_image(a.input), config.value);
   gpu::Context ctx(a.gpu.context_options());
   pipeline::ImageTargetInfo info{a.input, target.width, target.height, target.channels};
   std::optional<uint32_t> steps;

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   nf::cli::add_eval(app);
   nf::cli::add_info(app);
   nf::cli::add_bench(app);
+  nf::cli::add_compare(app);
 
   try {
     app.parse(argc, argv);

@@ -9,14 +9,20 @@ namespace {
 constexpr uint32_t kGroupSize = 64;
 
 struct SamplePush {
-  uint32_t n, stride, width, height, seed, step, corners, first, all;
+  uint32_t n, stride, width, height, seed, step, corners, first, all, pixel_stride;
 };
 
 }  // namespace
 
 ImageSampler::ImageSampler(gpu::Context& ctx, const Image& target, const std::string& name,
-                           PixelCoordinates coordinates, Mode mode)
-    : width_(target.width), height_(target.height), channels_(target.channels), coordinates_(coordinates), mode_(mode) {
+                           PixelCoordinates coordinates, Mode mode, uint32_t stride)
+    : width_(target.width),
+      height_(target.height),
+      channels_(target.channels),
+      coordinates_(coordinates),
+      mode_(mode),
+      stride_(stride) {
+  NF_ASSERT(stride >= 1 && (stride == 1 || mode == Mode::All), "a pixel stride needs All mode");
   const uint64_t bytes = uint64_t(target.pixels.size()) * sizeof(float);
   if (bytes > ctx.info().max_storage_buffer_range)
     fail("image ", name, ": ", target.width, "x", target.height, "x", target.channels, " floats need ",
@@ -35,7 +41,7 @@ void ImageSampler::sample(gpu::CommandList& cmd, uint32_t seed, uint32_t step, u
   NF_ASSERT(x.dims == 2 && target.dims == uint32_t(channels_) && x.stride == target.stride,
             "image sampler: wrong batch shapes");
   const SamplePush push{n, x.stride, uint32_t(width_), uint32_t(height_), seed, step,
-                        coordinates_ == PixelCoordinates::Corners ? 1u : 0u, first, uint32_t(mode_)};
+                        coordinates_ == PixelCoordinates::Corners ? 1u : 0u, first, uint32_t(mode_), stride_};
   cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize),
                {gpu::Bind::in(image_), gpu::Bind::out(*x.buffer), gpu::Bind::out(*target.buffer)}, push);
 }

@@ -22,7 +22,8 @@ ParameterStore::ParameterStore(gpu::Context& ctx, const std::vector<ParamBlock>&
 
 uint64_t ParameterStore::count() const {
   uint64_t n = 0;
-  for (const auto& b : blocks_) n += b.block.count;
+  for (const auto& b : blocks_)
+    if (b.block.trainable) n += b.block.count;
   return n;
 }
 

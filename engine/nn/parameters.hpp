@@ -34,7 +34,8 @@ class ParameterStore {
   const std::vector<PlacedBlock>& blocks() const { return blocks_; }
   // Floats in the buffers, padding between blocks included (padding stays 0 with 0 gradient).
   uint32_t size() const { return size_; }
-  // Trainable values (sum of block counts).
+  // Trainable values (sum of the trainable blocks' counts; fixed blocks such as Fourier frequencies are
+  // saved but not counted).
   uint64_t count() const;
 
   gpu::Buffer& values() { return values_; }

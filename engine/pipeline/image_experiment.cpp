@@ -19,6 +19,15 @@ const char* coordinates_name(PixelCoordinates c) { return c == PixelCoordinates:
 
 }  // namespace
 
+Image prepare_target(const Image& image, const json& config) {
+  if (!config.is_object() || config.value("color", std::string("stored")) != "rgb" || image.channels == 3) return image;
+  Image rgb(image.width, image.height, 3);
+  for (size_t p = 0; p < image.pixel_count(); ++p)
+    for (int c = 0; c < 3; ++c)
+      rgb.pixels[p * 3 + c] = image.pixels[p * image.channels + (image.channels >= 3 ? c : 0)];
+  return rgb;
+}
+
 ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const std::string& config_name,
                                  const Image* target, const ImageTargetInfo& info, uint32_t seed,
                                  std::optional<uint32_t> steps)
@@ -31,7 +40,12 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   const auto sampling = c.get<std::string>("sampling", "random");
   if (sampling == "all") sampling_ = data::ImageSampler::Mode::All;
   else if (sampling != "random") fail(where, ": sampling must be \"random\" or \"all\", not \"", sampling, "\"");
-  const uint64_t pixels = uint64_t(info_.width) * info_.height;
+  const auto pixel_stride = c.get<uint32_t>("pixel_stride", 1);
+  if (pixel_stride < 1 || pixel_stride > 64) fail(where, ": pixel_stride must be in [1, 64]");
+  if (pixel_stride > 1 && sampling_ != data::ImageSampler::Mode::All)
+    fail(where, ": pixel_stride (training on a subsampled grid) needs sampling \"all\"");
+  const uint64_t pixels = uint64_t((info_.width + pixel_stride - 1) / pixel_stride) *
+                          ((info_.height + pixel_stride - 1) / pixel_stride);
   if (sampling_ == data::ImageSampler::Mode::All) {
     if (c.has("batch_size")) fail(where, ": sampling \"all\" takes every pixel each step; remove batch_size");
     if (pixels > (1u << 24)) fail("image ", info_.source, ": ", pixels, " pixels are too many for full-batch steps");
@@ -41,6 +55,10 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   }
   uint32_t chunk = c.get<uint32_t>("chunk_size", batch_);
   coordinates_ = parse_coordinates(c.get<std::string>("pixel_coordinates", "centers"), where);
+  const auto color = c.get<std::string>("color", "stored");
+  if (color != "stored" && color != "rgb") fail(where, ": color must be \"stored\" or \"rgb\", not \"", color, "\"");
+  if (color == "rgb" && info_.channels != 3)
+    fail(where, ": color \"rgb\" needs a 3-channel target (pipeline::prepare_target converts ", info_.source, ")");
   if (total_steps_ < 1) fail(where, ": steps must be >= 1");
   if (batch_ < 1 || batch_ > (1u << 24)) fail(where, ": batch_size must be in [1, 2^24]");
   if (chunk < nn::Loss::kChunkAlign) fail(where, ": chunk_size must be >= ", nn::Loss::kChunkAlign);
@@ -74,10 +92,13 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
              {"steps", total_steps_},
              {"sampling", sampling},
              {"chunk_size", chunk_},
-             {"pixel_coordinates", coordinates_name(coordinates_)}};
+             {"pixel_coordinates", coordinates_name(coordinates_)},
+             {"color", color}};
   if (sampling_ == data::ImageSampler::Mode::Random) config_["batch_size"] = batch_;
+  if (pixel_stride > 1) config_["pixel_stride"] = pixel_stride;
 
-  if (target) sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_);
+  if (target)
+    sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_, pixel_stride);
   renderer_ = std::make_unique<render::ImageRenderer>(ctx, *field_);
   x_ = nn::BatchBuffer(ctx, 2, chunk_, "batch coordinates");
   target_ = nn::BatchBuffer(ctx, channels, chunk_, "batch targets");

@@ -3,10 +3,15 @@
 //
 // Experiment config (assets/configs/*.json):
 //   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N,
-//    "sampling": "random" | "all", "batch_size": B, "chunk_size": C,
+//    "sampling": "random" | "all", "batch_size": B, "chunk_size": C, "pixel_stride": k,
+//    "color": "stored" | "rgb",
 //    "pixel_coordinates": "centers" | "corners", "description": "..."}
 // sampling "random": B pixels uniform with replacement each step; "all": every pixel once per step
-// (full-batch regression; batch_size is then the pixel count). A step runs in chunks of at most C samples
+// (full-batch regression; batch_size is then the pixel count); pixel_stride k > 1 trains on the pixels
+// whose coordinates are multiples of k only (CAM's generalization task; evaluation still uses every
+// pixel). color "rgb" fits 3 channels whatever the file stores (gray replicated, alpha dropped), as code
+// that loads images as RGB does; apps apply it with prepare_target() before building the experiment.
+// A step runs in chunks of at most C samples
 // (gradients accumulate across chunks, so the step equals one batch of B); C defaults to B and shrinks to
 // what the device's buffers hold. Each step is recorded into one command list and submitted once:
 // sample, forward, loss, backward per chunk, then the optimizer; nothing is read back unless report() is
@@ -33,6 +38,10 @@ struct ImageTargetInfo {
   std::string source;  // file the target came from
   int width = 0, height = 0, channels = 0;
 };
+
+// The target as the config fits it: unchanged for "color": "stored" (the default), three channels for
+// "rgb" (gray replicated, alpha dropped).
+Image prepare_target(const Image& image, const json& config);
 
 struct StepReport {
   uint32_t step = 0;      // steps done

@@ -1,7 +1,8 @@
 #version 460
 // Samples [first, first + n) of a training step, written to rows [0, n): x = the pixel's coordinate
 // (pixel.glsl), target = its stored channels. The pixel of sample i is uniform with replacement from
-// (seed, step, i) (random mode) or pixel i itself (all mode: every pixel once per step).
+// (seed, step, i) (random mode) or pixel i itself (all mode: every pixel once per step; with pixel_stride
+// k, pixel i of the grid of pixels whose coordinates are multiples of k).
 #include "common.glsl"
 #include "pixel.glsl"
 #include "rng.glsl"
@@ -23,13 +24,24 @@ layout(push_constant) uniform Push {
   uint corners;
   uint first;
   uint all;
+  uint pixel_stride;
 } pc;
 
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
-  uint p = pc.all != 0u ? pc.first + i : nf_sample_index(pc.seed, pc.step, pc.first + i, pc.width * pc.height);
-  uint px = p % pc.width, py = p / pc.width;
+  uint px, py;
+  if (pc.all != 0u) {
+    uint grid_width = (pc.width + pc.pixel_stride - 1u) / pc.pixel_stride;
+    uint g = pc.first + i;
+    px = (g % grid_width) * pc.pixel_stride;
+    py = (g / grid_width) * pc.pixel_stride;
+  } else {
+    uint r = nf_sample_index(pc.seed, pc.step, pc.first + i, pc.width * pc.height);
+    px = r % pc.width;
+    py = r / pc.width;
+  }
+  uint p = py * pc.width + px;
   vec2 c = nf_pixel_coord(px, py, pc.width, pc.height, pc.corners != 0u);
   x[i] = c.x;
   x[pc.stride + i] = c.y;

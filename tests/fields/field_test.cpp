@@ -92,7 +92,7 @@ TEST_F(GpuTest, FieldComposesEncodingAndNetworkForwardAndBackward) {
 
 // Fourier features -> MLP modulated by CAM grids over the same coordinates: the field's output and its
 // gradients (MLP weights and CAM grids) against the composed double-precision references.
-TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
+void check_cam_field(gpu::Context& ctx, uint32_t o_n) {
   const json config = {{"encoding", {{"type", "fourier"}, {"frequencies", 6}, {"sigma", 2.0}}},
                        {"network",
                         {{"type", "mlp"},
@@ -101,7 +101,7 @@ TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
                          {"output_activation", "sigmoid"},
                          {"modulation", {{"type", "cam"}, {"resolution", 5}}}}}};
   const uint32_t n = 301, stride = 320;
-  Field field(ctx(), config, "ffn-cam", 2, 3, stride);
+  Field field(ctx, config, "ffn-cam", 2, o_n, stride);
   const auto& blocks = field.parameters().blocks();
   ASSERT_EQ(blocks.size(), 1u + 6u + 1u);  // frequencies, 3 x (weight, bias), grids
   Pcg32 rng(12);
@@ -115,18 +115,18 @@ TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
   }
   field.parameters().upload(all);
 
-  std::vector<double> x(2 * n), d_y(3 * n);
+  std::vector<double> x(2 * n), d_y(o_n * n);
   for (auto& v : x) v = float(rng.uniform(-1, 1));
   for (auto& v : d_y) v = float(rng.uniform(-1, 1));
-  nn::BatchBuffer xb(ctx(), 2, stride, "x"), yb(ctx(), 3, stride, "y"), db(ctx(), 3, stride, "dy");
-  std::vector<float> xf(2 * stride, 0.0f), df(3 * stride, 0.0f);
+  nn::BatchBuffer xb(ctx, 2, stride, "x"), yb(ctx, o_n, stride, "y"), db(ctx, o_n, stride, "dy");
+  std::vector<float> xf(2 * stride, 0.0f), df(o_n * stride, 0.0f);
   for (uint32_t i = 0; i < n; ++i) {
     for (int a = 0; a < 2; ++a) xf[a * stride + i] = float(x[i * 2 + a]);
-    for (int o = 0; o < 3; ++o) df[o * stride + i] = float(d_y[i * 3 + o]);
+    for (uint32_t o = 0; o < o_n; ++o) df[o * stride + i] = float(d_y[i * o_n + o]);
   }
   xb.buffer.upload(std::span<const float>(xf));
   db.buffer.upload(std::span<const float>(df));
-  gpu::Stream stream(ctx(), 1);
+  gpu::Stream stream(ctx, 1);
   auto& cmd = stream.begin();
   cmd.fill(field.parameters().gradients(), 0);
   field.forward(cmd, xb.view(), yb.view(), n);
@@ -141,12 +141,12 @@ TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
   mc.hidden_layers = 2;
   mc.output_activation = nn::Activation::Sigmoid;
   mc.modulated = true;
-  const nn::MlpReferenceParams mp{mc, 12, 3, {p[1], p[3], p[5]}, {p[2], p[4], p[6]}};
+  const nn::MlpReferenceParams mp{mc, 12, o_n, {p[1], p[3], p[5]}, {p[2], p[4], p[6]}};
   const auto y_ref = nn::mlp_reference_forward(mp, features, mod);
   const auto y = yb.buffer.download_all<float>();
-  std::vector<double> y_gpu(3 * n);
+  std::vector<double> y_gpu(o_n * n);
   for (uint32_t i = 0; i < n; ++i)
-    for (int o = 0; o < 3; ++o) y_gpu[i * 3 + o] = y[o * stride + i];
+    for (uint32_t o = 0; o < o_n; ++o) y_gpu[i * o_n + o] = y[o * stride + i];
   NF_EXPECT_REL_ERROR(y_gpu, y_ref, 1e-5);
 
   const auto g = nn::mlp_reference_backward(mp, features, mod, d_y);
@@ -161,6 +161,11 @@ TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
   }
   NF_EXPECT_REL_ERROR(block(7), g_grids, 1e-4);
   for (float v : block(0)) EXPECT_EQ(v, 0.0f) << "fixed Fourier frequencies get no gradient";
+}
+
+TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
+  check_cam_field(ctx(), 3);
+  check_cam_field(ctx(), 1);
 }
 
 TEST_F(GpuTest, FieldInitialisationIsReproduciblePerSeed) {

@@ -81,6 +81,8 @@ const Case kCases[] = {
     {"relu+sigmoid+cam", 12, 3, 24, 3, Activation::Relu, Activation::Sigmoid, true},
     {"sine", 2, 1, 20, 2, Activation::Sine, Activation::None, false},
     {"sine+cam", 5, 2, 16, 2, Activation::Sine, Activation::None, true},
+    {"widest fused", 128, 3, 128, 2, Activation::Relu, Activation::None, true},
+    {"cam, one output", 12, 1, 24, 3, Activation::Relu, Activation::Sigmoid, true},
 };
 
 TEST_F(GpuTest, MlpPerLayerPathMatchesReference) {

@@ -1,4 +1,6 @@
 // Built-in networks: one line per type.
+#include <algorithm>
+
 #include "nn/networks/mlp.hpp"
 #include "nn/networks/network.hpp"
 #include "nn/networks/rbf.hpp"
@@ -51,6 +53,9 @@ std::unique_ptr<Module> make_mlp(ConfigReader& c, gpu::Context& ctx, uint32_t in
   if (m.path != "auto" && m.path != "fused" && m.path != "layers")
     fail(c.where(), ": path must be \"auto\", \"fused\" or \"layers\"");
   if (!(m.first_omega > 0 && m.hidden_omega > 0)) fail(c.where(), ": omegas must be > 0");
+  if (m.path == "fused" && std::max(in, m.width) > 128)
+    fail(c.where(), ": the fused path keeps a layer in private memory and supports widths and inputs up to 128 (",
+         std::max(in, m.width), " here); use \"layers\" or \"auto\"");
   if (in < 1 || in > 2048) fail(c.where(), ": the MLP takes 1 to 2048 inputs, the encoding gives ", in);
   if (out < 1 || out > 64) fail(c.where(), ": the MLP gives 1 to 64 outputs, ", out, " requested");
   return std::make_unique<Mlp>(ctx, in, out, m);
