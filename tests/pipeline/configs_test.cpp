@@ -27,6 +27,31 @@ TEST(Configs, RbfReproducesThePublishedDefaults) {
   EXPECT_EQ(c["batch_size"], 1 << 18);
 }
 
+TEST(Configs, CamRecipesFollowTheOfficialCode) {
+  // DESIGN.md 4.2 / official CAM_image.py: Fourier features (256, sigma 10 on (0,1) coordinates), 3 x 256
+  // ReLU, sigmoid, Adam 1e-3 decayed x0.1 at 50% and 75%, 2000 steps, every pixel each step; CAM grids
+  // 32x32 at 10x the learning rate.
+  const json ffn = load_config("ffn").value, cam = load_config("ffn-cam").value;
+  EXPECT_EQ(ffn["field"]["encoding"]["frequencies"], 256);
+  EXPECT_EQ(ffn["field"]["encoding"]["sigma"], 5.0);
+  EXPECT_EQ(ffn["field"]["network"]["width"], 256);
+  EXPECT_EQ(ffn["field"]["network"]["hidden_layers"], 3);
+  EXPECT_EQ(ffn["field"]["network"]["output_activation"], "sigmoid");
+  EXPECT_EQ(ffn["optimizer"]["lr"], 1e-3);
+  EXPECT_EQ(ffn["schedule"]["milestones"], json({0.5, 0.75}));
+  EXPECT_EQ(ffn["steps"], 2000);
+  EXPECT_EQ(ffn["sampling"], "all");
+  EXPECT_FALSE(ffn["field"]["network"].contains("modulation"));
+  EXPECT_EQ(cam["field"]["network"]["modulation"]["resolution"], 32);
+  EXPECT_EQ(cam["field"]["network"]["modulation"]["lr_scale"], 10.0);
+  json stripped = cam;
+  stripped["field"]["network"].erase("modulation");
+  stripped.erase("description");
+  json plain = ffn;
+  plain.erase("description");
+  EXPECT_EQ(stripped, plain) << "ffn-cam must be ffn plus the modulation, nothing else";
+}
+
 TEST(Configs, UnknownNameListsTheKnownOnes) {
   try {
     load_config("rfb");
