@@ -11,8 +11,8 @@ void add_eval(CLI::App& app);
 void add_info(CLI::App& app);
 void add_bench(CLI::App& app);
 void add_compare(CLI::App& app);
+void add_fresh(CLI::App& app);
 // Registers `bench mlp` under the `bench` subcommand.
 void add_bench_mlp(CLI::App& bench);
-
 
 }  // namespace nf::cli

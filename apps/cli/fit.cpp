@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "fresh_report.hpp"
 #include "core/error.hpp"
 #include "core/image_metrics.hpp"
 #include "gpu_options.hpp"
@@ -34,11 +35,19 @@ void run_fit(const FitArgs& a) {
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
   const Image target = pipeline::prepare_target(read_image(a.input), config.value);
   gpu::Context ctx(a.gpu.context_options());
+  const auto fresh_options = pipeline::fresh_init_options(config.value, "config " + config.name);
+  const auto fresh = pipeline::resolve_fresh_init(
+      ctx, config.value, "config " + config.name, target,
+      a.quiet || !fresh_options ? pipeline::FreshProgress{} : fresh_progress_printer("FreSh"));
   pipeline::ImageTargetInfo info{a.input, target.width, target.height, target.channels};
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
   pipeline::ImageExperiment experiment(ctx, config.value, config.name, &target, info, a.seed, steps);
   OutputDir out(a.out);
+  if (fresh) {
+    if (!a.quiet) print_fresh_table(*fresh);
+    write_fresh_outputs(out, *fresh);
+  }
 
   if (!a.quiet)
     std::fprintf(stderr, "nf fit: %s (%dx%d, %d channels) with '%s' on %s: %u steps of %u samples, %llu parameters\n",
@@ -79,6 +88,7 @@ void run_fit(const FitArgs& a) {
                   {"submits_per_step", counts.submits},
                   {"peak_device_bytes", ctx.memory().peak_bytes},
                   {"eval_seconds", result.eval_seconds}};
+  if (fresh) metrics["fresh"] = {{"parameter", fresh->parameter}, {"selected", fresh->selected_value()}, {"seconds", fresh->seconds}};
   if (a.eval_every) {
     json curve = json::array();
     for (const auto& [s, p] : result.curve) curve.push_back({s, p});

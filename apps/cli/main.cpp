@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   nf::cli::add_info(app);
   nf::cli::add_bench(app);
   nf::cli::add_compare(app);
+  nf::cli::add_fresh(app);
 
   try {
     app.parse(argc, argv);

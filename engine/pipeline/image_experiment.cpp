@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "gpu/context.hpp"
+#include "pipeline/fresh.hpp"
 
 namespace nf::pipeline {
 namespace {
@@ -18,6 +19,13 @@ PixelCoordinates parse_coordinates(const std::string& s, const std::string& wher
 const char* coordinates_name(PixelCoordinates c) { return c == PixelCoordinates::Corners ? "corners" : "centers"; }
 
 }  // namespace
+
+json resolve_field_config(json field, int width, int height) {
+  if (field.is_object() && field.contains("encoding") && field["encoding"].is_object() &&
+      field["encoding"].value("finest_resolution", json()) == "half_image")
+    field["encoding"]["finest_resolution"] = std::max(width, height) / 2.0;
+  return field;
+}
 
 Image prepare_target(const Image& image, const json& config) {
   if (!config.is_object() || config.value("color", std::string("stored")) != "rgb" || image.channels == 3) return image;
@@ -65,11 +73,10 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   if (info_.channels < 1 || info_.channels > 4) fail("image ", info_.source, ": ", info_.channels, " channels (1 to 4 supported)");
 
   const auto channels = uint32_t(info_.channels);
-  // instant-ngp sizes the hash grid's finest level to half the image's longer side: "half_image".
-  json field_config = c.child("field").value();
-  if (field_config.is_object() && field_config.contains("encoding") && field_config["encoding"].is_object() &&
-      field_config["encoding"].value("finest_resolution", json()) == "half_image")
-    field_config["encoding"]["finest_resolution"] = std::max(info_.width, info_.height) / 2.0;
+  const json field_config = resolve_field_config(c.child("field").value(), info_.width, info_.height);
+  if (fresh_init_options(config, where) && !config["init"].contains("selected"))
+    fail(where, ": \"init\" asks for a FreSh selection that has not run (pipeline::resolve_fresh_init runs it; nf fit does)");
+  c.child("init");
   field_ = std::make_unique<fields::Field>(ctx, field_config, where + ": field", 2, channels, std::min(chunk, batch_));
   // Chunks: as many samples as the field holds; several chunks start at multiples of the loss's alignment.
   chunk_ = std::min(field_->max_batch(), batch_);
@@ -96,6 +103,7 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
              {"color", color}};
   if (sampling_ == data::ImageSampler::Mode::Random) config_["batch_size"] = batch_;
   if (pixel_stride > 1) config_["pixel_stride"] = pixel_stride;
+  if (config.contains("init")) config_["init"] = config["init"];  // the FreSh pick, recorded
 
   if (target)
     sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_, pixel_stride);

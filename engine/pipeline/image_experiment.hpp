@@ -5,7 +5,7 @@
 //   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N,
 //    "sampling": "random" | "all", "batch_size": B, "chunk_size": C, "pixel_stride": k,
 //    "color": "stored" | "rgb",
-//    "pixel_coordinates": "centers" | "corners", "description": "..."}
+//    "pixel_coordinates": "centers" | "corners", "init": {"type": "fresh", ...}, "description": "..."}
 // sampling "random": B pixels uniform with replacement each step; "all": every pixel once per step
 // (full-batch regression; batch_size is then the pixel count); pixel_stride k > 1 trains on the pixels
 // whose coordinates are multiples of k only (CAM's generalization task; evaluation still uses every
@@ -38,6 +38,10 @@ struct ImageTargetInfo {
   std::string source;  // file the target came from
   int width = 0, height = 0, channels = 0;
 };
+
+// The field config for a width x height target: instant-ngp sizes the hash grid's finest level to half
+// the image's longer side, "finest_resolution": "half_image".
+json resolve_field_config(json field, int width, int height);
 
 // The target as the config fits it: unchanged for "color": "stored" (the default), three channels for
 // "rgb" (gray replicated, alpha dropped).

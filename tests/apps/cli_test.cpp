@@ -104,6 +104,46 @@ TEST_F(Cli, FitWritesEveryOutputAndRenderAndEvalUseTheSnapshot) {
   EXPECT_NEAR(read_json_file(path("eval.json"))["psnr"].get<double>(), m["psnr"].get<double>(), 0.05);
 }
 
+TEST_F(Cli, FreshPrintsTheTableAndWritesItsOutputs) {
+  const auto img = small_image();
+  const auto out = path("fresh");
+  const Outcome r = nf("fresh " + img + " --field siren --set field.network.width=32 --inits 2 --bins 16 "
+                       "--candidates 10,50,90 --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("FreSh picks omega_0"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("ETA"), std::string::npos) << "progress shown";
+  const json j = read_json_file(out + "/fresh.json");
+  for (const char* k : {"parameter", "candidates", "mean_w1", "std_w1", "selected", "bins", "inits", "seconds"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_EQ(j["candidates"], json({10.0, 50.0, 90.0}));
+  EXPECT_EQ(j["inits"], 2);
+  EXPECT_EQ(j["bins"], 16);
+  EXPECT_TRUE(fs::exists(out + "/fresh.png"));
+
+  expect_clean_failure(nf("fresh " + img + " --field rbf --parameter omega_0 --out " + path("bad")), "omega_0",
+                       path("bad"));
+}
+
+TEST_F(Cli, FitWithAFreshInitRecordsThePickInTheSnapshot) {
+  const auto img = small_image();
+  const auto out = path("run");
+  const Outcome r = nf("fit " + img + " --field ffn --set field.network.width=32 --steps 5 --out " + out +
+                       " --set 'init={\"type\":\"fresh\",\"inits\":2,\"bins\":16,\"candidates\":[2,6]}'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json m = read_json_file(out + "/metrics.json");
+  ASSERT_TRUE(m.contains("fresh"));
+  const double pick = m["fresh"]["selected"].get<double>();
+  EXPECT_TRUE(pick == 2 || pick == 6) << pick;
+  EXPECT_EQ(m["config"]["field"]["encoding"]["sigma"].get<double>(), pick);
+  EXPECT_TRUE(fs::exists(out + "/fresh.json"));
+  const Snapshot s = read_snapshot(out + "/snapshot.nf");
+  EXPECT_EQ(s.description["config"]["init"]["selected"].get<double>(), pick);
+  EXPECT_EQ(s.description["config"]["field"]["encoding"]["sigma"].get<double>(), pick);
+  // The snapshot renders without selecting again.
+  ASSERT_EQ(nf("render " + out + "/snapshot.nf --out " + path("again.png")).code, 0);
+  EXPECT_EQ(read_image(path("again.png")).pixels, read_image(out + "/render.png").pixels);
+}
+
 TEST_F(Cli, InfoAndHelpWork) {
   const Outcome info = nf("info");
   EXPECT_EQ(info.code, 0);
