@@ -61,15 +61,7 @@ void run_compare(const CompareArgs& a) {
   if (fields.empty()) fail("--fields needs at least one config name");
   // Inputs and configs are all checked before anything is trained or written.
   std::vector<std::pair<std::string, Image>> targets;
-  for (const auto& path : a.images) {
-    Image img = read_image(path);
-    if (a.crop) {
-      if (img.width < int(a.crop) || img.height < int(a.crop))
-        fail("image ", path, ": ", img.width, "x", img.height, " is smaller than --crop ", a.crop);
-      img = crop(img, (img.width - int(a.crop)) / 2, (img.height - int(a.crop)) / 2, int(a.crop), int(a.crop));
-    }
-    targets.emplace_back(path, std::move(img));
-  }
+  for (const auto& path : a.images) targets.emplace_back(path, read_centre_crop(path, a.crop));
   std::vector<pipeline::NamedConfig> configs;
   for (const auto& f : fields) {
     configs.push_back(pipeline::load_config(f));

@@ -14,5 +14,7 @@ void add_compare(CLI::App& app);
 void add_fresh(CLI::App& app);
 // Registers `bench mlp` under the `bench` subcommand.
 void add_bench_mlp(CLI::App& bench);
+// Registers `bench fresh` under the `bench` subcommand.
+void add_bench_fresh(CLI::App& bench);
 
 }  // namespace nf::cli

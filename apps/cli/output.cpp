@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/image_io.hpp"
 
 namespace nf::cli {
 
@@ -57,5 +58,13 @@ void print_progress(const pipeline::FitProgress& p) {
 }
 
 void write_json(const std::string& path, const json& value) { write_file_atomically(path, value.dump(2) + "\n"); }
+
+Image read_centre_crop(const std::string& path, uint32_t size) {
+  Image img = read_image(path);
+  if (!size) return img;
+  if (img.width < int(size) || img.height < int(size))
+    fail("image ", path, ": ", img.width, "x", img.height, " is smaller than the crop ", size, "x", size);
+  return crop(img, (img.width - int(size)) / 2, (img.height - int(size)) / 2, int(size), int(size));
+}
 
 }  // namespace nf::cli

@@ -27,6 +27,9 @@ class OutputDir {
 // Prints one progress line (to stderr; rewritten in place on a terminal).
 void print_progress(const pipeline::FitProgress& p);
 
+// Reads an image, or its centred size x size crop when size > 0 (an error names the file if it is smaller).
+Image read_centre_crop(const std::string& path, uint32_t size);
+
 // Writes JSON (pretty) atomically.
 void write_json(const std::string& path, const json& value);
 

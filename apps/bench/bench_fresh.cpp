@@ -1,0 +1,145 @@
+// nf bench fresh IMAGE... --field siren|ffn: FreSh's pick against a full sweep. For every image (or its
+// centred crop): the FreSh selection, then one fit per candidate with the same steps and seed, and one
+// with the default value; writes table.md / table.csv (PSNR of every candidate, the pick, the best, the
+// default) and fresh.json per image, and reports the selection's cost against one default fit.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "fresh_report.hpp"
+#include "gpu_options.hpp"
+#include "io/atomic_file.hpp"
+#include "pipeline/configs.hpp"
+#include "pipeline/image_fit.hpp"
+
+namespace nf::cli {
+namespace {
+
+struct BenchFreshArgs {
+  std::vector<std::string> images;
+  std::string field = "siren";
+  uint32_t crop = 0, steps = 0, seed = 0;
+  double default_value = NAN;
+  pipeline::FreshOptions options;
+  std::vector<std::string> overrides;
+  std::string out = "bench-fresh";
+  bool quiet = false;
+  GpuOptions gpu;
+};
+
+std::string fmt(double v, int digits = 2) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+void run_bench_fresh(BenchFreshArgs& a) {
+  auto config = pipeline::load_config(a.field);
+  for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
+  const std::string where = "config " + config.name;
+  const json field = config.value.value("field", json::object());
+  if (a.options.parameter.empty()) {
+    const auto params = pipeline::fresh_parameters(field);
+    if (params.empty()) fail(where, ": FreSh has no parameter for this field");
+    a.options.parameter = params.front();
+  }
+  const auto& p = a.options.parameter;
+  if (std::isnan(a.default_value)) a.default_value = p == "omega_0" ? 30 : p == "sigma" ? 1 : NAN;
+  if (std::isnan(a.default_value)) fail("--default is needed for parameter ", p);
+  const auto values = a.options.candidates.empty() ? pipeline::fresh_default_candidates(p) : a.options.candidates;
+  for (double v : values) pipeline::apply_fresh_value(field, p, v, where);
+  std::vector<std::pair<std::string, Image>> targets;
+  for (const auto& path : a.images)
+    targets.emplace_back(path, pipeline::prepare_target(read_centre_crop(path, a.crop), config.value));
+  gpu::Context ctx(a.gpu.context_options());
+  OutputDir out(a.out);
+
+  auto fit = [&](const Image& target, const std::string& path, double value, double* seconds) {
+    json c = config.value;
+    c["field"] = pipeline::apply_fresh_value(c["field"], p, value, where);
+    std::optional<uint32_t> steps;
+    if (a.steps) steps = a.steps;
+    pipeline::ImageExperiment e(ctx, c, config.name, &target, {path, target.width, target.height, target.channels},
+                                a.seed, steps);
+    const auto r = pipeline::fit_image(e, target, {});
+    if (seconds) *seconds = r.train_seconds;
+    return r.psnr;
+  };
+
+  std::string md = "| image | " + p + " pick | PSNR pick | best " + p + " | PSNR best | pick - best | PSNR default (" +
+                   fmt(a.default_value, 0) + ") | selection (s) | default fit (s) |";
+  for (double v : values) md += " " + fmt(v, v == std::round(v) ? 0 : 3) + " |";
+  md += "\n|";
+  for (size_t i = 0; i < 9 + values.size(); ++i) md += " --- |";
+  md += "\n";
+  std::string csv = "image,pick,psnr_pick,best,psnr_best,psnr_default,selection_seconds,default_fit_seconds";
+  for (double v : values) csv += ",psnr_" + fmt(v, 3);
+  csv += "\n";
+  double gap_sum = 0, pick_sum = 0, default_sum = 0;
+  for (const auto& [path, target] : targets) {
+    const std::string stem = std::filesystem::path(path).stem().string();
+    std::filesystem::create_directories(out.path(stem));
+    const auto sel = pipeline::fresh_select(ctx, config.value, where, target, a.options,
+                                            a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer(stem + " " + p));
+    write_fresh_outputs(OutputDir(out.path(stem)), sel);
+    std::vector<double> psnr;
+    for (size_t i = 0; i < values.size(); ++i) {
+      psnr.push_back(fit(target, path, values[i], nullptr));
+      if (!a.quiet)
+        std::fprintf(stderr, "%s: %s = %g -> %.2f dB after %u steps\n", stem.c_str(), p.c_str(), values[i], psnr.back(),
+                     a.steps);
+    }
+    double default_seconds = 0;
+    const double psnr_default = fit(target, path, a.default_value, &default_seconds);
+    const size_t best = size_t(std::max_element(psnr.begin(), psnr.end()) - psnr.begin());
+    const double psnr_pick = psnr[sel.selected];
+    gap_sum += psnr_pick - psnr[best];
+    pick_sum += psnr_pick;
+    default_sum += psnr_default;
+    md += "| " + stem + " | " + fmt(sel.selected_value(), 0) + " | " + fmt(psnr_pick) + " | " + fmt(values[best], 0) +
+          " | " + fmt(psnr[best]) + " | " + fmt(psnr_pick - psnr[best]) + " | " + fmt(psnr_default) + " | " +
+          fmt(sel.seconds, 1) + " | " + fmt(default_seconds, 1) + " |";
+    csv += stem + "," + fmt(sel.selected_value(), 3) + "," + fmt(psnr_pick, 4) + "," + fmt(values[best], 3) + "," +
+           fmt(psnr[best], 4) + "," + fmt(psnr_default, 4) + "," + fmt(sel.seconds, 2) + "," + fmt(default_seconds, 2);
+    for (double v : psnr) {
+      md += " " + fmt(v) + " |";
+      csv += "," + fmt(v, 4);
+    }
+    md += "\n";
+    csv += "\n";
+  }
+  const double n = double(targets.size());
+  md += "\nMean over " + std::to_string(targets.size()) + " images: pick " + fmt(pick_sum / n) + " dB, default " +
+        fmt(default_sum / n) + " dB, pick - best " + fmt(gap_sum / n) + " dB.\n";
+  write_file_atomically(out.path("table.md"), md);
+  write_file_atomically(out.path("table.csv"), csv);
+  out.commit();
+  std::printf("%s", md.c_str());
+}
+
+}  // namespace
+
+void add_bench_fresh(CLI::App& bench) {
+  auto args = std::make_shared<BenchFreshArgs>();
+  auto* cmd = bench.add_subcommand("fresh", "FreSh pick against a full sweep of its candidates and the default value");
+  cmd->add_option("images", args->images, "Images")->required();
+  cmd->add_option("--field", args->field, "Named config or .json file")->capture_default_str();
+  cmd->add_option("--crop", args->crop, "Use the centred SIZE x SIZE crop of each image");
+  cmd->add_option("--steps", args->steps, "Steps of every fit (default: the config's)");
+  cmd->add_option("--seed", args->seed, "Seed of every fit")->capture_default_str();
+  cmd->add_option("--default", args->default_value, "The default value fitted for comparison (omega_0 30, sigma 1)");
+  cmd->add_option("--inits", args->options.inits, "FreSh initialisations per candidate")->capture_default_str();
+  cmd->add_option("--bins", args->options.bins, "FreSh spectrum bins")->capture_default_str();
+  cmd->add_option("--parameter", args->options.parameter, "FreSh parameter (default: the field's)");
+  cmd->add_option("--candidates", args->options.candidates, "Candidate values")->delimiter(',');
+  cmd->add_option("--set", args->overrides, "Override a config value: path.to.key=JSON (repeatable)");
+  cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
+  cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
+  args->gpu.add_to(*cmd);
+  cmd->callback([args] { run_bench_fresh(*args); });
+}
+
+}  // namespace nf::cli
