@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -106,6 +107,24 @@ Vec3 area_normal(const Mesh& mesh, uint32_t t) {
   const auto& tri = mesh.triangles[t];
   const Vec3& a = mesh.vertices[tri[0]];
   return cross(mesh.vertices[tri[1]] - a, mesh.vertices[tri[2]] - a) * 0.5;
+}
+
+json to_json(const MeshTransform& t) {
+  return {{"centre", {t.centre.x, t.centre.y, t.centre.z}}, {"scale", t.scale}};
+}
+
+MeshTransform mesh_transform_from_json(const json& value, const std::string& where) {
+  if (!value.is_object()) fail(where, ": mesh transform must be an object, got ", value.dump());
+  ConfigReader r(value, where);
+  const auto centre = r.required<std::vector<double>>("centre");
+  MeshTransform t;
+  t.scale = r.required<double>("scale");
+  r.finish();
+  if (centre.size() != 3) fail(where, ": 'centre' needs 3 numbers, got ", centre.size());
+  t.centre = {centre[0], centre[1], centre[2]};
+  if (!is_finite(t.centre) || !(t.scale > 0.0) || !std::isfinite(t.scale))
+    fail(where, ": invalid mesh transform ", value.dump());
+  return t;
 }
 
 Mesh read_mesh_file(const std::string& path, uint64_t max_triangles) {

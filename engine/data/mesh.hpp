@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
 #include "core/vec3.hpp"
 
 namespace nf::data {
@@ -38,6 +39,11 @@ struct MeshTransform {
   Vec3 to_mesh(const Vec3& q) const { return q / scale + centre; }
   double distance_to_mesh(double d) const { return d / scale; }
 };
+
+// {"centre": [x, y, z], "scale": s} (exact: doubles round-trip through nlohmann's JSON). from_json throws
+// naming `where` on missing or unknown keys, wrong types, a non-finite centre or a scale that is not > 0.
+json to_json(const MeshTransform& transform);
+MeshTransform mesh_transform_from_json(const json& value, const std::string& where);
 
 // What load_mesh() found. Counts refer to the file's triangles after triangulating polygons.
 struct MeshReport {

@@ -96,6 +96,17 @@ TEST(Mesh, TransformRoundTripsToFileUnits) {
       length(a - b), 1e-12);
 }
 
+TEST(Mesh, TransformRoundTripsThroughJson) {
+  const MeshTransform t{{0.1, -2.5e-7, 1.0 / 3.0}, 1.0 / 7.0};
+  const MeshTransform back = mesh_transform_from_json(json::parse(to_json(t).dump()), "snapshot");
+  EXPECT_EQ(back.centre, t.centre);
+  EXPECT_EQ(back.scale, t.scale);
+  EXPECT_THROW(mesh_transform_from_json(json{{"centre", {0, 0}}, {"scale", 1}}, "t"), Error);
+  EXPECT_THROW(mesh_transform_from_json(json{{"centre", {0, 0, 0}}, {"scale", 0}}, "t"), Error);
+  EXPECT_THROW(mesh_transform_from_json(json{{"centre", {0, 0, 0}}, {"scale", 1}, {"scael", 1}}, "t"), Error);
+  EXPECT_THROW(mesh_transform_from_json(json{{"scale", 1}}, "t"), Error);
+}
+
 TEST(Mesh, TriangulatesPolygonsAndMergesObjects) {
   TempDir dir;
   const std::string path = dir.write("poly.obj",
