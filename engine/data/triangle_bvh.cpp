@@ -112,12 +112,10 @@ uint32_t TriangleBvh::build(uint32_t first, uint32_t count, std::vector<Vec3>& c
   }
   nodes_[index].lo = lo;
   nodes_[index].hi = hi;
+  nodes_[index].first = first;
+  nodes_[index].count = count;
   const Vec3 extent = chi - clo;
-  if (count <= kLeafSize || std::max({extent.x, extent.y, extent.z}) == 0.0) {
-    nodes_[index].first = first;
-    nodes_[index].count = count;
-    return index;
-  }
+  if (count <= kLeafSize || std::max({extent.x, extent.y, extent.z}) == 0.0) return index;
   const int axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2);
   const uint32_t half = count / 2;
   // Ties broken by triangle index, so that the tree does not depend on the standard library's nth_element.

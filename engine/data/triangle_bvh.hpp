@@ -20,10 +20,10 @@ namespace nf::data {
 
 struct BvhNode {
   Vec3 lo, hi;          // bounding box of the node's triangles
-  uint32_t first = 0;   // leaf: first slot in triangle order; interior: unused
-  uint32_t count = 0;   // leaf: triangle count (> 0); interior: 0
-  uint32_t second = 0;  // interior: index of the second child
-  bool leaf() const { return count > 0; }
+  uint32_t first = 0;   // the node's triangles (its whole subtree's) are slots [first, first + count)
+  uint32_t count = 0;   //   of the triangle order
+  uint32_t second = 0;  // interior: index of the second child; leaf: 0 (the root is nobody's child)
+  bool leaf() const { return second == 0; }
 };
 
 // The point of triangle (a, b, c) closest to p (exact; degenerate triangles are handled).

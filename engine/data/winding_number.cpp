@@ -68,10 +68,10 @@ double FastWindingNumber::fill(uint32_t index) {
       add(k.normal, k.centre - m.centre);
     }
   }
-  // Farthest box corner from the centre: per axis, the larger of the two distances.
-  Vec3 far;
-  for (int k = 0; k < 3; ++k) far[k] = std::max(m.centre[k] - node.lo[k], node.hi[k] - m.centre[k]);
-  m.radius_sq = length_squared(far);
+  // Radius: the farthest triangle corner of the node from its centre.
+  m.radius_sq = 0.0;
+  for (uint32_t s = 3 * node.first; s < 3 * (node.first + node.count); ++s)
+    m.radius_sq = std::max(m.radius_sq, length_squared(c[s] - m.centre));
   return area;
 }
 
