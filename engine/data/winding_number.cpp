@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/error.hpp"
+
 namespace nf::data {
 
 double solid_angle(const Vec3& q, const Vec3& a, const Vec3& b, const Vec3& c) {
@@ -21,6 +23,7 @@ double winding_number_exact(const Mesh& mesh, const Vec3& q) {
 }
 
 FastWindingNumber::FastWindingNumber(const TriangleBvh& bvh, double beta) : bvh_(bvh), beta_(beta) {
+  NF_ASSERT(beta > 0.0 && std::isfinite(beta), "winding-number accuracy beta must be positive, got ", beta);
   moments_.resize(bvh.nodes().size());
   fill(0);
 }

@@ -188,6 +188,8 @@ TEST(Mesh, RejectsBadInputWithOneLineNamingTheFile) {
   const std::string cube = test::to_obj(test::make_cube(1.0));
   expect_load_error(dir.path("absent.obj"), "cannot open");
   expect_load_error(dir.write("empty.obj", ""), "empty");
+  std::filesystem::create_directory(dir.path("folder.obj"));
+  expect_load_error(dir.path("folder.obj"), "is a directory");
   expect_load_error(dir.write("cube.stl", cube), "unknown mesh format");
   expect_load_error(dir.write("points.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\n"), "no triangles");
   expect_load_error(dir.write("comments.obj", "# nothing\n"), "no vertices");
