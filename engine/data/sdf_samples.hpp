@@ -21,7 +21,8 @@ enum class SdfSampleKind : uint32_t { Surface = 0, NearFine = 1, NearCoarse = 2,
 struct SdfSampleOptions {
   uint64_t count = 1u << 18;  // points in the pool
   // Relative weights of the kinds (any non-negative numbers with a positive sum); counts are rounded, and
-  // the remainder goes to the last kind with a positive weight.
+  // the remainder goes to the last kind with a positive weight. GNF's SDF recipe (DESIGN.md 4.1) is
+  // surface = 1, uniform = 7, near_fine = near_coarse = 0.
   double surface = 0.25, near_fine = 0.25, near_coarse = 0.25, uniform = 0.25;
   double sigma_fine = 0.01;   // normalised units
   double sigma_coarse = 0.1;  // normalised units
