@@ -7,7 +7,8 @@
 // double precision throughout, builds deterministically, and adds no dependency.
 //
 // Binary tree of axis-aligned boxes, built top-down by splitting triangles at the median centroid along the
-// box's longest axis, at most kLeafSize triangles a leaf. Nodes are stored depth-first: an interior node's
+// box's longest axis, at most kLeafSize triangles a leaf. Median splits (rather than SAH) bound the depth by
+// log2 of the triangle count, so queries traverse with a fixed 64-entry stack whatever the mesh. Nodes are stored depth-first: an interior node's
 // first child follows it, the second is at `second`. All coordinates are in the mesh's units (normalised,
 // when the mesh came from load_mesh()).
 #include <cstdint>
