@@ -244,7 +244,7 @@ void ViewerApp::draw_panel(float height) {
     ImGui::TextDisabled("drop an image or a .nf snapshot on the window to open it");
   }
   if (!message_.empty()) ImGui::TextWrapped("%s", message_.c_str());
-  ImGui::TextDisabled("space train/pause  R reset  S screenshot  Tab UI  1-4 views");
+  ImGui::TextDisabled("keys: space train/pause, R reset, S screenshot,\nTab hide UI, 1-4 views (recon, target, error, split)");
   ImGui::PopItemWidth();
   ImGui::End();
 }

@@ -194,9 +194,35 @@ TEST_F(GpuTest, PanelKeysAndBudgetWithoutAWindow) {
   app.train_frame(0.2);
   EXPECT_EQ(mode.steps_done(), 4u);
   EXPECT_FALSE(app.training());
+  // A time budget trains at least one step a frame, and stops when the time is spent.
+  app.action("budget:ms=1");
+  app.action("train");
+  app.train_frame(0.3);
+  EXPECT_GT(mode.steps_done(), 4u);
+  EXPECT_EQ(app.loss_history().size(), 3u);
+  app.action("pause");
   app.action("reset");
   EXPECT_EQ(mode.steps_done(), 0u);
   EXPECT_TRUE(app.loss_history().empty());
+
+  // Dropped files: an image replaces the target (a rebuild), a snapshot restores its model.
+  const auto other = (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".png")).string();
+  write_image(other, crop(read_image(test::shared_data("images/kodak/kodim05.png")), 0, 0, 40, 24));
+  app.open_dropped(other);
+  EXPECT_EQ(mode.target().width, 40);
+  EXPECT_EQ(mode.target().height, 24);
+  const auto snap = (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".nf")).string();
+  mode.train_step();
+  mode.readout();
+  mode.save_snapshot(snap);
+  app.action("reset");
+  app.open_dropped(snap);
+  EXPECT_EQ(mode.steps_done(), 1u);
+  app.open_dropped("/nonexistent/image.png");  // reported in the panel, the model stays
+  EXPECT_EQ(mode.steps_done(), 1u);
+  EXPECT_EQ(mode.target().width, 40);
+  std::filesystem::remove(other);
+  std::filesystem::remove(snap);
   expect_error([&] { app.action("bogus"); }, "unknown action 'bogus'");
 
   // The viewport mapping: fitted and centred; the split view shows the target on the right.
@@ -204,7 +230,7 @@ TEST_F(GpuTest, PanelKeysAndBudgetWithoutAWindow) {
   const ViewportDraw v = mode.viewport(r);
   EXPECT_EQ(v.push.left_plane, 0u);
   EXPECT_EQ(v.push.right_plane, 1u);
-  EXPECT_FLOAT_EQ(v.push.scale, 48.0f / 800.0f);
+  EXPECT_FLOAT_EQ(v.push.scale, 40.0f / 1280.0f);  // the 40x24 image fills the window's width
 }
 
 }  // namespace
