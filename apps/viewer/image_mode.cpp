@@ -102,7 +102,8 @@ void ImageMode::rebuild(const json& config) {
   // Built before the running experiment is replaced, so that an invalid config leaves it untouched.
   auto e = std::make_unique<pipeline::ImageExperiment>(ctx_, config, config_name_, &target, info, seed_);
   const uint64_t bytes = uint64_t(target.width) * target.height * 4 * 3;
-  if (!planes_ || planes_.size() != bytes) planes_ = gpu::Buffer(ctx_, bytes, "viewer image planes", gpu::MemoryUsage::Host);
+  if (!planes_ || planes_.size() != bytes)
+    planes_ = gpu::Buffer(ctx_, bytes, "viewer image planes", gpu::MemoryUsage::Host);
   experiment_ = std::move(e);
   target_ = std::move(target);
   edited_ = config;
@@ -114,7 +115,9 @@ void ImageMode::rebuild(const json& config) {
   error_.clear();
 }
 
-bool ImageMode::rebuild_pending() const { return without_lr(edited_) != without_lr(applied_); }
+bool ImageMode::rebuild_pending() const {
+  return without_lr(edited_) != without_lr(applied_);
+}
 
 void ImageMode::apply() {
   try {
@@ -126,7 +129,9 @@ void ImageMode::apply() {
   }
 }
 
-double ImageMode::learning_rate() const { return lr_of(edited_); }
+double ImageMode::learning_rate() const {
+  return lr_of(edited_);
+}
 
 void ImageMode::live_learning_rate() {
   experiment_->set_learning_rate_scale(lr_of(edited_) / lr_of(applied_));
@@ -250,10 +255,12 @@ bool ImageMode::action(const std::string& a) {
     json c = edited_;
     auto& net = c["field"]["network"];
     if (net.value("type", "") != "mlp")
-      fail("action ", a, ": CAM modulates the hidden layers of an MLP; this field's network is '", net.value("type", ""),
-           "' (choose ffn, siren or hashgrid)");
-    if (arg == "on") net["modulation"] = kCam;
-    else net.erase("modulation");
+      fail("action ", a, ": CAM modulates the hidden layers of an MLP; this field's network is '",
+           net.value("type", ""), "' (choose ffn, siren or hashgrid)");
+    if (arg == "on")
+      net["modulation"] = kCam;
+    else
+      net.erase("modulation");
     edited_ = c;
     apply();
     return true;
@@ -332,14 +339,16 @@ void ImageMode::load_snapshot(const std::string& path) {
   if (target.pixels.empty() || target.width != t.value("width", 0) || target.height != t.value("height", 0) ||
       target.channels != t.value("channels", 0)) {
     if (!std::filesystem::exists(source))
-      fail("snapshot ", path, ": its image ", source, " is not there and the open image differs; open the image first");
+      fail("snapshot ", path, ": its image ", source,
+           " is not there and the open image differs; open the image first");
     raw_ = read_image(source);
     input = source;
     target = pipeline::prepare_target(raw_, config);
   }
   auto e = pipeline::ImageExperiment::from_snapshot(ctx_, s, path, &target);
   const uint64_t bytes = uint64_t(target.width) * target.height * 4 * 3;
-  if (!planes_ || planes_.size() != bytes) planes_ = gpu::Buffer(ctx_, bytes, "viewer image planes", gpu::MemoryUsage::Host);
+  if (!planes_ || planes_.size() != bytes)
+    planes_ = gpu::Buffer(ctx_, bytes, "viewer image planes", gpu::MemoryUsage::Host);
   experiment_ = std::move(e);
   target_ = std::move(target);
   input_ = input;
@@ -354,12 +363,14 @@ void ImageMode::load_snapshot(const std::string& path) {
 
 json ImageMode::report(const ViewRect& rect) const {
   const Placement p = placement(rect);
-  return {{"view", int(view_)},
-          {"cam", cam_enabled()},
-          {"config", config_name_},
-          {"rebuilds", rebuilds_},
-          {"input", input_},
-          {"image", {{"x0", p.x0}, {"y0", p.y0}, {"zoom", p.zoom}, {"width", target_.width}, {"height", target_.height}}}};
+  return {
+      {"view", int(view_)},
+      {"cam", cam_enabled()},
+      {"config", config_name_},
+      {"rebuilds", rebuilds_},
+      {"input", input_},
+      {"image",
+       {{"x0", p.x0}, {"y0", p.y0}, {"zoom", p.zoom}, {"width", target_.width}, {"height", target_.height}}}};
 }
 
 std::string ImageMode::status() const {
@@ -383,7 +394,8 @@ void ImageMode::draw_panel() {
       ImGui::EndCombo();
     }
     double lr = learning_rate();
-    if (ImGui::InputDouble("learning rate", &lr, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue) && lr > 0)
+    if (ImGui::InputDouble("learning rate", &lr, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue) &&
+        lr > 0)
       guard([&] { edit(cat("optimizer.lr=", lr)); });
     ImGui::SameLine();
     ImGui::TextDisabled("(live)");
@@ -404,8 +416,10 @@ void ImageMode::draw_panel() {
       }
       bool cam = net.contains("modulation");
       if (ImGui::Checkbox("CAM modulation", &cam)) {
-        if (cam) net["modulation"] = kCam;
-        else net.erase("modulation");
+        if (cam)
+          net["modulation"] = kCam;
+        else
+          net.erase("modulation");
       }
       if (net.contains("modulation")) edit_int("CAM grid size", net["modulation"], "resolution", 32);
     }
@@ -420,7 +434,8 @@ void ImageMode::draw_panel() {
       edit_int("hash log2 table size", enc, "log2_table_size", 19);
       edit_int("hash base resolution", enc, "base_resolution", 16);
     }
-    if (edited_.value("sampling", "random") == "random") edit_int("batch size", edited_, "batch_size", 1 << 18);
+    if (edited_.value("sampling", "random") == "random")
+      edit_int("batch size", edited_, "batch_size", 1 << 18);
     const std::string loss = edited_["loss"].value("type", "l2");
     if (ImGui::BeginCombo("loss", loss.c_str())) {
       for (const char* l : {"l1", "l2"})
@@ -459,7 +474,8 @@ void ImageMode::draw_panel() {
     if (ImGui::Button("1:1")) action("zoom:1");
     ImGui::SameLine();
     ImGui::Text("%dx%d image; wheel zooms, drag pans", target_.width, target_.height);
-    if (view_ == View::Error) ImGui::TextDisabled("error: mean |prediction - target|, bright >= %.2f", kErrorScale);
+    if (view_ == View::Error)
+      ImGui::TextDisabled("error: mean |prediction - target|, bright >= %.2f", kErrorScale);
   }
 }
 

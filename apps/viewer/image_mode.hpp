@@ -17,7 +17,7 @@
 namespace nf::viewer {
 
 struct ImageModeOptions {
-  std::string input;  // image file, or a snapshot (.nf) whose source image is used when it exists
+  std::string input;          // image file, or a snapshot (.nf) whose source image is used when it exists
   std::string field = "rbf";  // named config or .json file
   std::vector<std::string> overrides;  // "key=JSON", applied in order
   uint32_t seed = 0;

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -14,8 +15,8 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "image_mode.hpp"
-#include "io/image_io.hpp"
 #include "io/atomic_file.hpp"
+#include "io/image_io.hpp"
 #include "pipeline/configs.hpp"
 #include "presenter.hpp"
 #include "viewer_app.hpp"
@@ -95,7 +96,8 @@ int run(const Args& a) {
   ImGuiSession imgui(window.handle());
   VkExtent2D fb = window.framebuffer_size();
   while (fb.width == 0 || fb.height == 0) window.wait_events(0.1), fb = window.framebuffer_size();
-  Presenter presenter(ctx, surface.get(), fb, a.no_vsync ? present::PresentMode::Immediate : present::PresentMode::Fifo);
+  Presenter presenter(ctx, surface.get(), fb,
+                      a.no_vsync ? present::PresentMode::Immediate : present::PresentMode::Fifo);
   ViewerApp app(ctx, make_mode(ctx, a));
   if (a.frames > 0 && a.train_steps_per_frame > 0) {
     app.budget().steps_per_frame = a.train_steps_per_frame;
@@ -161,42 +163,62 @@ int run(const Args& a) {
                  {"device", ctx.info().name}};
   report.update(app.mode().report(rect));
   if (!a.report.empty()) write_file_atomically(a.report, report.dump(2));
-  if (a.stats)
-    std::printf("nf-viewer: %llu frames at %ux%u, mean frame %.2f ms (GPU %.2f ms drawing), %s, %u steps, %.1f steps/s, "
-                "PSNR %.2f dB\n",
-                static_cast<unsigned long long>(s.frames), presenter.extent().width, presenter.extent().height,
-                s.mean_frame_ms(), s.mean_gpu_frame_ms(), app.training() || a.train_steps_per_frame ? "training" : "paused",
-                app.mode().steps_done(), s.steps_per_second, report["psnr"].get<double>());
+  if (a.stats) {
+    const auto q = app.mode().quality();
+    const std::string quality = q ? cat(std::round(*q * 100) / 100, " dB") : std::string("n/a (untrained)");
+    std::printf(
+        "nf-viewer: %llu frames at %ux%u, mean frame %.2f ms (GPU %.2f ms drawing), %s, %u steps, %.1f "
+        "steps/s, "
+        "PSNR %s\n",
+        static_cast<unsigned long long>(s.frames), presenter.extent().width, presenter.extent().height,
+        s.mean_frame_ms(), s.mean_gpu_frame_ms(), a.train_steps_per_frame ? "training" : "paused",
+        app.mode().steps_done(), s.steps_per_second, quality.c_str());
+  }
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"nf-viewer: train a neural field live in a window (GLFW + Vulkan + Dear ImGui). Keys: space "
-               "train/pause, R reset, S screenshot, Tab hide UI, 1-4 views; wheel zooms, drag pans."};
+  CLI::App cli{
+      "nf-viewer: train a neural field live in a window (GLFW + Vulkan + Dear ImGui). Keys: space "
+      "train/pause, R reset, S screenshot, Tab hide UI, 1-4 views; wheel zooms, drag pans."};
   Args a;
-  cli.add_option("input", a.input, "Image to fit, snapshot (.nf) to continue, or config (.json); default: the bundled kodim01.png");
-  cli.add_option("--field", a.field, "Named config (" + [] {
-    std::string s;
-    for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
-    return s;
-  }() + ") or a .json file")->capture_default_str();
+  cli.add_option(
+      "input", a.input,
+      "Image to fit, snapshot (.nf) to continue, or config (.json); default: the bundled kodim01.png");
+  cli.add_option(
+         "--field", a.field,
+         "Named config (" +
+             [] {
+               std::string s;
+               for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
+               return s;
+             }() +
+             ") or a .json file")
+      ->capture_default_str();
   cli.add_option("--set", a.overrides, "Override a config value: path.to.key=JSON (repeatable)");
   cli.add_option("--seed", a.seed, "Random seed")->capture_default_str();
-  cli.add_option("--frames", a.frames, "Scripted run: draw N frames, then exit (0 = interactive)")->check(CLI::NonNegativeNumber);
-  cli.add_option("--train-steps-per-frame", a.train_steps_per_frame, "Scripted run: train K steps each frame (0 = paused)")
+  cli.add_option("--frames", a.frames, "Scripted run: draw N frames, then exit (0 = interactive)")
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--train-steps-per-frame", a.train_steps_per_frame,
+                 "Scripted run: train K steps each frame (0 = paused)")
       ->check(CLI::NonNegativeNumber);
   cli.add_option("--screenshot", a.screenshot, "Scripted run: save the last frame (UI included) to this PNG");
-  cli.add_option("--action", a.actions, "Perform a UI action before the first frame (repeatable), e.g. view:error, "
-                                        "view:split, cam:on, lr:1e-3, set:key=JSON, field:NAME, ui:hide");
-  cli.add_option("--report", a.report, "Write frame times, steps, PSNR and the viewport layout as JSON at exit");
+  cli.add_option("--action", a.actions,
+                 "Perform a UI action before the first frame (repeatable), e.g. view:error, "
+                 "view:split, cam:on, lr:1e-3, set:key=JSON, field:NAME, ui:hide");
+  cli.add_option("--report", a.report,
+                 "Write frame times, steps, PSNR and the viewport layout as JSON at exit");
   cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and PSNR at exit");
   cli.add_option("--size", a.size, "Window size WIDTHxHEIGHT")->capture_default_str();
-  cli.add_flag("--no-vsync", a.no_vsync, "Present without waiting for vertical sync (immediate mode where offered)");
-  cli.add_option("--device", a.device, "Vulkan device index (see `nf info`); default: NF_DEVICE or the best one")
+  cli.add_flag("--no-vsync", a.no_vsync,
+               "Present without waiting for vertical sync (immediate mode where offered)");
+  cli.add_option("--device", a.device,
+                 "Vulkan device index (see `nf info`); default: NF_DEVICE or the best one")
       ->check(CLI::NonNegativeNumber);
-  cli.add_flag("--validation", a.validation, "Enable the Khronos validation layer (also NF_VALIDATION=1); any message fails the run");
+  cli.add_flag("--validation", a.validation,
+               "Enable the Khronos validation layer (also NF_VALIDATION=1); any message fails the run");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -223,7 +245,8 @@ int main(int argc, char** argv) {
   }
   set_log_callback(nullptr);
   if (validation_messages > 0) {
-    std::fprintf(stderr, "nf-viewer: error: %zu Vulkan validation message(s) (see above)\n", validation_messages);
+    std::fprintf(stderr, "nf-viewer: error: %zu Vulkan validation message(s) (see above)\n",
+                 validation_messages);
     if (rc == 0) rc = 4;
   }
   return rc;

@@ -14,9 +14,9 @@ namespace nf::viewer {
 
 // What one training readout reports (after waiting for the submitted steps).
 struct TrainReadout {
-  uint32_t step = 0;     // steps done so far
-  double loss = 0;       // loss of the last step's batch
-  double gpu_ms = 0;     // GPU time of the last step, 0 when unavailable
+  uint32_t step = 0;  // steps done so far
+  double loss = 0;    // loss of the last step's batch
+  double gpu_ms = 0;  // GPU time of the last step, 0 when unavailable
 };
 
 // A rectangle of the framebuffer, in pixels (origin top-left).

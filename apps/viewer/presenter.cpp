@@ -14,8 +14,9 @@ void check_imgui(VkResult r) {
   if (r != VK_SUCCESS) log(LogLevel::Error, "nf", cat("Dear ImGui's Vulkan backend: ", gpu::result_name(r)));
 }
 
-void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to, VkPipelineStageFlags src,
-                   VkAccessFlags src_access, VkPipelineStageFlags dst, VkAccessFlags dst_access) {
+void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to,
+                   VkPipelineStageFlags src, VkAccessFlags src_access, VkPipelineStageFlags dst,
+                   VkAccessFlags dst_access) {
   VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
   b.srcAccessMask = src_access;
   b.dstAccessMask = dst_access;
@@ -37,7 +38,8 @@ void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkIma
 
 }  // namespace
 
-Presenter::Presenter(gpu::Context& ctx, VkSurfaceKHR surface, VkExtent2D size, present::PresentMode mode) : ctx_(ctx) {
+Presenter::Presenter(gpu::Context& ctx, VkSurfaceKHR surface, VkExtent2D size, present::PresentMode mode)
+    : ctx_(ctx) {
   const VkDevice device = ctx.device();
   swapchain_ = std::make_unique<present::Swapchain>(ctx, surface, size, mode);
 
@@ -132,7 +134,9 @@ Presenter::~Presenter() {
   if (imgui_ready_) ImGui_ImplVulkan_Shutdown();
 }
 
-void Presenter::new_ui_frame() { ImGui_ImplVulkan_NewFrame(); }
+void Presenter::new_ui_frame() {
+  ImGui_ImplVulkan_NewFrame();
+}
 
 void Presenter::build_framebuffers() {
   framebuffers_.clear();
@@ -180,9 +184,11 @@ void Presenter::wait_frames() {
 void Presenter::read_back(VkCommandBuffer cmd, VkImage image) {
   const VkExtent2D e = swapchain_->extent();
   const uint64_t bytes = uint64_t(e.width) * e.height * 4;
-  if (!readback_ || readback_.size() < bytes) readback_ = gpu::Buffer(ctx_, bytes, "screenshot", gpu::MemoryUsage::Host);
+  if (!readback_ || readback_.size() < bytes)
+    readback_ = gpu::Buffer(ctx_, bytes, "screenshot", gpu::MemoryUsage::Host);
   image_barrier(cmd, image, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                VK_PIPELINE_STAGE_TRANSFER_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+                VK_PIPELINE_STAGE_TRANSFER_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                VK_ACCESS_TRANSFER_READ_BIT);
   VkBufferImageCopy region{};
   region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   region.imageExtent = {e.width, e.height, 1};
@@ -196,7 +202,8 @@ void Presenter::read_back(VkCommandBuffer cmd, VkImage image) {
   b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
   b.buffer = readback_.handle();
   b.size = VK_WHOLE_SIZE;
-  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &b, 0, nullptr);
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &b,
+                       0, nullptr);
 }
 
 bool Presenter::draw(const ViewportDraw* viewport, ImDrawData* ui, Image* screenshot) {
@@ -209,7 +216,8 @@ bool Presenter::draw(const ViewportDraw* viewport, ImDrawData* ui, Image* screen
   }
   const uint32_t image = *index;
   const bool shoot = screenshot && swapchain_->readable();
-  if (screenshot && !shoot) fail("screenshot: this window's swapchain images cannot be read back (no TRANSFER_SRC usage)");
+  if (screenshot && !shoot)
+    fail("screenshot: this window's swapchain images cannot be read back (no TRANSFER_SRC usage)");
 
   VkCommandBuffer cmd = f.cmd;
   gpu::check(vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer");
@@ -260,7 +268,8 @@ bool Presenter::draw(const ViewportDraw* viewport, ImDrawData* ui, Image* screen
     const VkExtent2D e = swapchain_->extent();
     const auto* px = static_cast<const uint8_t*>(readback_.mapped());
     NF_ASSERT(px, "the screenshot buffer is host-visible and mapped");
-    const bool bgr = swapchain_->format() == VK_FORMAT_B8G8R8A8_UNORM || swapchain_->format() == VK_FORMAT_B8G8R8A8_SRGB;
+    const bool bgr =
+        swapchain_->format() == VK_FORMAT_B8G8R8A8_UNORM || swapchain_->format() == VK_FORMAT_B8G8R8A8_SRGB;
     *screenshot = Image(int(e.width), int(e.height), 3);
     for (size_t i = 0; i < screenshot->pixel_count(); ++i)
       for (int c = 0; c < 3; ++c) screenshot->pixels[i * 3 + c] = px[i * 4 + (bgr ? 2 - c : c)] / 255.0f;

@@ -111,26 +111,39 @@ void ViewerApp::note_frame(double frame_ms, std::optional<double> gpu_ms) {
 }
 
 void ViewerApp::action(const std::string& a) {
-  if (a == "train") training_ = true;
-  else if (a == "pause") training_ = false;
-  else if (a == "toggle") training_ = !training_;
-  else if (a == "step") single_step_ = true, training_ = false;
-  else if (a == "reset") mode_->reset(), loss_.clear(), quality_.clear(), quality_step_ = UINT32_MAX;
-  else if (a == "ui:hide") ui_visible_ = false;
-  else if (a == "ui:show") ui_visible_ = true;
-  else if (a == "screenshot") screenshot_request_ = cat("nf-viewer-", ++screenshot_count_, ".png");
+  if (a == "train")
+    training_ = true;
+  else if (a == "pause")
+    training_ = false;
+  else if (a == "toggle")
+    training_ = !training_;
+  else if (a == "step")
+    single_step_ = true, training_ = false;
+  else if (a == "reset")
+    mode_->reset(), loss_.clear(), quality_.clear(), quality_step_ = UINT32_MAX;
+  else if (a == "ui:hide")
+    ui_visible_ = false;
+  else if (a == "ui:show")
+    ui_visible_ = true;
+  else if (a == "screenshot")
+    screenshot_request_ = cat("nf-viewer-", ++screenshot_count_, ".png");
   else if (a.rfind("window:", 0) == 0) {
     int w = 0, h = 0;
     if (std::sscanf(a.c_str() + 7, "%dx%d", &w, &h) != 2 || w < 64 || h < 64)
       fail("action ", a, ": expected window:WIDTHxHEIGHT, at least 64x64");
     window_size_request_ = std::make_pair(w, h);
-  } else if (a.rfind("budget:steps=", 0) == 0) budget_.by_time = false, budget_.steps_per_frame = std::stoi(a.substr(13));
-  else if (a.rfind("budget:ms=", 0) == 0) budget_.by_time = true, budget_.ms_per_frame = std::stof(a.substr(10));
+  } else if (a.rfind("budget:steps=", 0) == 0)
+    budget_.by_time = false, budget_.steps_per_frame = std::stoi(a.substr(13));
+  else if (a.rfind("budget:ms=", 0) == 0)
+    budget_.by_time = true, budget_.ms_per_frame = std::stof(a.substr(10));
   else {
     const uint32_t before = mode_->steps_done();
     if (!mode_->action(a))
-      fail("unknown action '", a, "' (train, pause, step, reset, screenshot, ui:hide, ui:show, budget:steps=K, budget:ms=T, window:WxH, ",
-           "view:recon|target|error|split, cam:on|off, field:NAME, lr:VALUE, set:key=JSON, zoom:Z, fit, open:FILE, ",
+      fail("unknown action '", a,
+           "' (train, pause, step, reset, screenshot, ui:hide, ui:show, budget:steps=K, budget:ms=T, "
+           "window:WxH, ",
+           "view:recon|target|error|split, cam:on|off, field:NAME, lr:VALUE, set:key=JSON, zoom:Z, fit, "
+           "open:FILE, ",
            "save:FILE, load:FILE)");
     if (mode_->steps_done() < before) loss_.clear(), quality_.clear(), quality_step_ = UINT32_MAX;
   }
@@ -138,14 +151,18 @@ void ViewerApp::action(const std::string& a) {
 
 void ViewerApp::open_dropped(const std::string& path) {
   guard([&] {
-    if (ends_with(path, ".nf")) mode_->load_snapshot(path), snapshot_path_ = path;
-    else mode_->open_input(path), input_path_ = path;
+    if (ends_with(path, ".nf"))
+      mode_->load_snapshot(path), snapshot_path_ = path;
+    else
+      mode_->open_input(path), input_path_ = path;
     loss_.clear(), quality_.clear(), quality_step_ = UINT32_MAX;
     message_ = cat("opened ", path);
   });
 }
 
-std::optional<std::string> ViewerApp::take_screenshot_request() { return std::exchange(screenshot_request_, std::nullopt); }
+std::optional<std::string> ViewerApp::take_screenshot_request() {
+  return std::exchange(screenshot_request_, std::nullopt);
+}
 
 void ViewerApp::handle_keys() {
   const ImGuiIO& io = ImGui::GetIO();
@@ -168,8 +185,8 @@ ViewRect ViewerApp::draw_ui(float width, float height) {
   ViewportInput in;
   in.mouse_x = io.MousePos.x * io.DisplayFramebufferScale.x;
   in.mouse_y = io.MousePos.y * io.DisplayFramebufferScale.y;
-  in.hovered = !io.WantCaptureMouse && in.mouse_x >= rect.x && in.mouse_y >= rect.y && in.mouse_x < rect.x + rect.w &&
-               in.mouse_y < rect.y + rect.h;
+  in.hovered = !io.WantCaptureMouse && in.mouse_x >= rect.x && in.mouse_y >= rect.y &&
+               in.mouse_x < rect.x + rect.w && in.mouse_y < rect.y + rect.h;
   if (in.hovered) {
     in.wheel = io.MouseWheel;
     if (ImGui::IsMouseDown(0)) {
@@ -184,7 +201,8 @@ ViewRect ViewerApp::draw_ui(float width, float height) {
 void ViewerApp::draw_panel(float height) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height));
-  ImGui::Begin("nf-viewer", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  ImGui::Begin("nf-viewer", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   ImGui::PushItemWidth(-150);  // room for the labels
   ImGui::TextWrapped("%s", mode_->status().c_str());
   ImGui::TextDisabled("%s", ctx_.info().name.c_str());
@@ -195,7 +213,8 @@ void ViewerApp::draw_panel(float height) {
     if (ImGui::Button("Step")) action("step");
     ImGui::SameLine();
     if (ImGui::Button("Reset (R)")) guard([&] { action("reset"); });
-    const float progress = mode_->total_steps() ? float(mode_->steps_done()) / float(mode_->total_steps()) : 0.0f;
+    const float progress =
+        mode_->total_steps() ? float(mode_->steps_done()) / float(mode_->total_steps()) : 0.0f;
     const std::string label = cat(mode_->steps_done(), " / ", mode_->total_steps(), " steps");
     ImGui::ProgressBar(progress, ImVec2(-1, 0), label.c_str());
     int by_time = budget_.by_time ? 1 : 0;
@@ -203,8 +222,11 @@ void ViewerApp::draw_panel(float height) {
     ImGui::SameLine();
     ImGui::RadioButton("ms per frame", &by_time, 1);
     budget_.by_time = by_time == 1;
-    if (budget_.by_time) ImGui::SliderFloat("budget", &budget_.ms_per_frame, 1.0f, 500.0f, "%.0f ms", ImGuiSliderFlags_Logarithmic);
-    else ImGui::SliderInt("budget", &budget_.steps_per_frame, 1, 256, "%d steps", ImGuiSliderFlags_Logarithmic);
+    if (budget_.by_time)
+      ImGui::SliderFloat("budget", &budget_.ms_per_frame, 1.0f, 500.0f, "%.0f ms",
+                         ImGuiSliderFlags_Logarithmic);
+    else
+      ImGui::SliderInt("budget", &budget_.steps_per_frame, 1, 256, "%d steps", ImGuiSliderFlags_Logarithmic);
   }
   if (ImGui::CollapsingHeader("Readouts", ImGuiTreeNodeFlags_DefaultOpen)) {
     const auto q = mode_->quality();
@@ -214,17 +236,19 @@ void ViewerApp::draw_panel(float height) {
                 stats_.last_gpu_frame_ms);
     ImGui::Text("parameters %llu", static_cast<unsigned long long>(mode_->parameter_count()));
     const auto& m = ctx_.memory();
-    ImGui::Text("device memory %.1f MiB (peak %.1f) of %.0f MiB", m.current_bytes / 1048576.0, m.peak_bytes / 1048576.0,
-                ctx_.info().device_local_bytes / 1048576.0);
+    ImGui::Text("device memory %.1f MiB (peak %.1f) of %.0f MiB", m.current_bytes / 1048576.0,
+                m.peak_bytes / 1048576.0, ctx_.info().device_local_bytes / 1048576.0);
     if (!loss_.empty()) {
       std::vector<float> log_loss(loss_.size());
       for (size_t i = 0; i < loss_.size(); ++i) log_loss[i] = std::log10(std::max(loss_[i], 1e-12f));
       const std::string overlay = cat("loss ", loss_.back());
-      ImGui::PlotLines("log10 loss", log_loss.data(), int(log_loss.size()), 0, overlay.c_str(), FLT_MAX, FLT_MAX, ImVec2(0, 60));
+      ImGui::PlotLines("log10 loss", log_loss.data(), int(log_loss.size()), 0, overlay.c_str(), FLT_MAX,
+                       FLT_MAX, ImVec2(0, 60));
     }
     if (!quality_.empty()) {
       const std::string overlay = cat(std::round(quality_.back() * 100) / 100, " dB");
-      ImGui::PlotLines("PSNR", quality_.data(), int(quality_.size()), 0, overlay.c_str(), FLT_MAX, FLT_MAX, ImVec2(0, 60));
+      ImGui::PlotLines("PSNR", quality_.data(), int(quality_.size()), 0, overlay.c_str(), FLT_MAX, FLT_MAX,
+                       ImVec2(0, 60));
     }
   }
   mode_->draw_panel();
@@ -233,7 +257,8 @@ void ViewerApp::draw_panel(float height) {
     ImGui::SameLine();
     if (ImGui::SmallButton("open")) open_dropped(input_path_);
     text_field("snapshot", snapshot_path_);
-    if (ImGui::SmallButton("save snapshot")) guard([&] {
+    if (ImGui::SmallButton("save snapshot"))
+      guard([&] {
         mode_->save_snapshot(snapshot_path_);
         message_ = cat("saved ", snapshot_path_);
       });
@@ -244,7 +269,9 @@ void ViewerApp::draw_panel(float height) {
     ImGui::TextDisabled("drop an image or a .nf snapshot on the window to open it");
   }
   if (!message_.empty()) ImGui::TextWrapped("%s", message_.c_str());
-  ImGui::TextDisabled("keys: space train/pause, R reset, S screenshot,\nTab hide UI, 1-4 views (recon, target, error, split)");
+  ImGui::TextDisabled(
+      "keys: space train/pause, R reset, S screenshot,\nTab hide UI, 1-4 views (recon, target, error, "
+      "split)");
   ImGui::PopItemWidth();
   ImGui::End();
 }

@@ -73,7 +73,9 @@ class ViewerApp {
   void open_dropped(const std::string& path);
 
   // A new window size was asked for ("window:WxH"; scripted resizes): the size, once.
-  std::optional<std::pair<int, int>> take_window_size_request() { return std::exchange(window_size_request_, std::nullopt); }
+  std::optional<std::pair<int, int>> take_window_size_request() {
+    return std::exchange(window_size_request_, std::nullopt);
+  }
 
   // A screenshot was asked for (S key, button, "screenshot" action): the path to write, once.
   std::optional<std::string> take_screenshot_request();

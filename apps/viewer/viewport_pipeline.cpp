@@ -21,10 +21,10 @@ gpu::ShaderModuleHandle module(VkDevice device, std::string_view name) {
 
 }  // namespace
 
-ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, uint32_t slots)
-    : ctx_(ctx) {
+ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, uint32_t slots) : ctx_(ctx) {
   const VkDevice device = ctx.device();
-  VkDescriptorSetLayoutBinding binding{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
+  VkDescriptorSetLayoutBinding binding{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_FRAGMENT_BIT,
+                                       nullptr};
   VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   lci.bindingCount = 1;
   lci.pBindings = &binding;
@@ -52,8 +52,10 @@ ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, 
   stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
   stages[1].module = frag.get();
   stages[1].pName = "main";
-  VkPipelineVertexInputStateCreateInfo vertex_input{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
-  VkPipelineInputAssemblyStateCreateInfo assembly{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
+  VkPipelineVertexInputStateCreateInfo vertex_input{
+      VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+  VkPipelineInputAssemblyStateCreateInfo assembly{
+      VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
   assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
   VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
   viewport.viewportCount = 1;
@@ -66,8 +68,8 @@ ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, 
   VkPipelineMultisampleStateCreateInfo multisample{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
   multisample.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
   VkPipelineColorBlendAttachmentState blend_attachment{};
-  blend_attachment.colorWriteMask =
-      VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+  blend_attachment.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                                    VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
   VkPipelineColorBlendStateCreateInfo blend{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
   blend.attachmentCount = 1;
   blend.pAttachments = &blend_attachment;
@@ -88,7 +90,8 @@ ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, 
   ci.layout = layout;
   ci.renderPass = render_pass;
   VkPipeline pipeline = VK_NULL_HANDLE;
-  gpu::check(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline), "vkCreateGraphicsPipelines");
+  gpu::check(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline),
+             "vkCreateGraphicsPipelines");
   pipeline_ = gpu::PipelineHandle(device, pipeline);
 
   VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, slots};
@@ -110,7 +113,8 @@ ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, 
 
 void ViewportPipeline::record(VkCommandBuffer cmd, uint32_t slot, const ViewportDraw& draw) {
   if (!draw.planes || draw.push.width == 0 || draw.push.size[0] < 1 || draw.push.size[1] < 1) return;
-  {  // rewritten every frame: the buffer may have been replaced since (a recycled handle value looks the same)
+  {  // rewritten every frame: the buffer may have been replaced since (a recycled handle value looks the
+     // same)
     VkDescriptorBufferInfo info{draw.planes->handle(), 0, VK_WHOLE_SIZE};
     VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     w.dstSet = sets_[slot];
@@ -125,7 +129,8 @@ void ViewportPipeline::record(VkCommandBuffer cmd, uint32_t slot, const Viewport
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_.get());
   vkCmdSetViewport(cmd, 0, 1, &vp);
   vkCmdSetScissor(cmd, 0, 1, &scissor);
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout_.get(), 0, 1, &sets_[slot], 0, nullptr);
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout_.get(), 0, 1, &sets_[slot], 0,
+                          nullptr);
   vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(ViewportPush), &p);
   vkCmdDraw(cmd, 3, 1, 0, 0);
 }

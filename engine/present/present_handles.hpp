@@ -19,7 +19,8 @@ class SurfaceHandle {
   SurfaceHandle() = default;
   SurfaceHandle(VkInstance instance, VkSurfaceKHR surface) : instance_(instance), surface_(surface) {}
   SurfaceHandle(SurfaceHandle&& o) noexcept
-      : instance_(std::exchange(o.instance_, VK_NULL_HANDLE)), surface_(std::exchange(o.surface_, VK_NULL_HANDLE)) {}
+      : instance_(std::exchange(o.instance_, VK_NULL_HANDLE)),
+        surface_(std::exchange(o.surface_, VK_NULL_HANDLE)) {}
   SurfaceHandle& operator=(SurfaceHandle&& o) noexcept {
     if (this != &o) {
       reset();

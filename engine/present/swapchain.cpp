@@ -18,9 +18,12 @@ namespace {
 
 VkPresentModeKHR vk_mode(PresentMode m) {
   switch (m) {
-    case PresentMode::Mailbox: return VK_PRESENT_MODE_MAILBOX_KHR;
-    case PresentMode::Immediate: return VK_PRESENT_MODE_IMMEDIATE_KHR;
-    default: return VK_PRESENT_MODE_FIFO_KHR;
+    case PresentMode::Mailbox:
+      return VK_PRESENT_MODE_MAILBOX_KHR;
+    case PresentMode::Immediate:
+      return VK_PRESENT_MODE_IMMEDIATE_KHR;
+    default:
+      return VK_PRESENT_MODE_FIFO_KHR;
   }
 }
 
@@ -36,11 +39,12 @@ SemaphoreHandle make_semaphore(VkDevice device) {
 Swapchain::Swapchain(gpu::Context& ctx, VkSurfaceKHR surface, VkExtent2D size, PresentMode mode)
     : ctx_(ctx), surface_(surface), mode_(mode) {
   VkBool32 supported = VK_FALSE;
-  gpu::check(vkGetPhysicalDeviceSurfaceSupportKHR(ctx.physical_device(), ctx.queue_family(), surface, &supported),
-             "vkGetPhysicalDeviceSurfaceSupportKHR");
+  gpu::check(
+      vkGetPhysicalDeviceSurfaceSupportKHR(ctx.physical_device(), ctx.queue_family(), surface, &supported),
+      "vkGetPhysicalDeviceSurfaceSupportKHR");
   if (!supported)
-    fail("the Vulkan device ", ctx.info().name, " cannot present to this window (queue family ", ctx.queue_family(),
-         " has no surface support)");
+    fail("the Vulkan device ", ctx.info().name, " cannot present to this window (queue family ",
+         ctx.queue_family(), " has no surface support)");
   uint32_t n = 0;
   gpu::check(vkGetPhysicalDeviceSurfaceFormatsKHR(ctx.physical_device(), surface, &n, nullptr),
              "vkGetPhysicalDeviceSurfaceFormatsKHR");
@@ -81,7 +85,8 @@ void Swapchain::build(VkExtent2D size) {
     extent_.width = std::clamp(size.width, caps.minImageExtent.width, caps.maxImageExtent.width);
     extent_.height = std::clamp(size.height, caps.minImageExtent.height, caps.maxImageExtent.height);
   }
-  if (extent_.width == 0 || extent_.height == 0) fail("Swapchain::build: zero-size surface (window minimised)");
+  if (extent_.width == 0 || extent_.height == 0)
+    fail("Swapchain::build: zero-size surface (window minimised)");
 
   uint32_t n = 0;
   vkGetPhysicalDeviceSurfacePresentModesKHR(ctx_.physical_device(), surface_, &n, nullptr);
@@ -107,9 +112,10 @@ void Swapchain::build(VkExtent2D size) {
   ci.preTransform = (caps.supportedTransforms & VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR)
                         ? VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR
                         : caps.currentTransform;
-  ci.compositeAlpha = (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR)
-                          ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
-                          : VkCompositeAlphaFlagBitsKHR(caps.supportedCompositeAlpha & -caps.supportedCompositeAlpha);
+  ci.compositeAlpha =
+      (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR)
+          ? VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR
+          : VkCompositeAlphaFlagBitsKHR(caps.supportedCompositeAlpha & -caps.supportedCompositeAlpha);
   ci.presentMode = present_mode;
   ci.clipped = VK_TRUE;
   ci.oldSwapchain = swapchain_.get();
@@ -135,7 +141,8 @@ void Swapchain::build(VkExtent2D size) {
 
 std::optional<uint32_t> Swapchain::acquire(VkSemaphore signal) {
   uint32_t index = 0;
-  const VkResult r = vkAcquireNextImageKHR(ctx_.device(), swapchain_.get(), UINT64_MAX, signal, VK_NULL_HANDLE, &index);
+  const VkResult r =
+      vkAcquireNextImageKHR(ctx_.device(), swapchain_.get(), UINT64_MAX, signal, VK_NULL_HANDLE, &index);
   if (r == VK_ERROR_OUT_OF_DATE_KHR) return std::nullopt;
   if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) lost(ctx_, r, "vkAcquireNextImageKHR");
   // SUBOPTIMAL: the semaphore is signalled, so the image must be used; present() then reports it.

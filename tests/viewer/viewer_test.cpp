@@ -24,7 +24,8 @@ using test::GpuTest;
 std::string crop_file() {
   static const std::string path = [] {
     const Image full = read_image(test::shared_data("images/kodak/kodim05.png"));
-    const auto p = (std::filesystem::temp_directory_path() / cat("nf_viewer_test_", ::getpid(), ".png")).string();
+    const auto p =
+        (std::filesystem::temp_directory_path() / cat("nf_viewer_test_", ::getpid(), ".png")).string();
     write_image(p, crop(full, 300, 200, 48, 48));
     return p;
   }();
@@ -117,7 +118,8 @@ TEST_F(GpuTest, ImageModeTrainsResetsAndRoundTripsSnapshots) {
   ASSERT_TRUE(m.quality().has_value());
   EXPECT_FALSE(m.view_stale(0.1));
   const double psnr3 = *m.quality();
-  const auto snap = (std::filesystem::temp_directory_path() / cat("nf_viewer_test_", ::getpid(), ".nf")).string();
+  const auto snap =
+      (std::filesystem::temp_directory_path() / cat("nf_viewer_test_", ::getpid(), ".nf")).string();
   m.save_snapshot(snap);
   for (int i = 0; i < 4; ++i) m.train_step();
   m.readout();
@@ -206,12 +208,14 @@ TEST_F(GpuTest, PanelKeysAndBudgetWithoutAWindow) {
   EXPECT_TRUE(app.loss_history().empty());
 
   // Dropped files: an image replaces the target (a rebuild), a snapshot restores its model.
-  const auto other = (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".png")).string();
+  const auto other =
+      (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".png")).string();
   write_image(other, crop(read_image(test::shared_data("images/kodak/kodim05.png")), 0, 0, 40, 24));
   app.open_dropped(other);
   EXPECT_EQ(mode.target().width, 40);
   EXPECT_EQ(mode.target().height, 24);
-  const auto snap = (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".nf")).string();
+  const auto snap =
+      (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".nf")).string();
   mode.train_step();
   mode.readout();
   mode.save_snapshot(snap);

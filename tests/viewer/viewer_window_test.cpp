@@ -44,8 +44,8 @@ class ViewerWindow : public ::testing::Test {
     ViewerRun r;
     const auto shot = dir_ / "shot.png", report = dir_ / "report.json", log = dir_ / "log.txt";
     const std::string cmd = cat(env, " '", NF_VIEWER, "' '", (dir_ / "crop.png").string(), "' ", args,
-                                " --validation --screenshot '", shot.string(), "' --report '", report.string(),
-                                "' > '", log.string(), "' 2>&1");
+                                " --validation --screenshot '", shot.string(), "' --report '",
+                                report.string(), "' > '", log.string(), "' 2>&1");
     const int status = std::system(cmd.c_str());
     r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream in(log);
@@ -102,7 +102,8 @@ TEST_F(ViewerWindow, ScreenshotShowsThePanelAndTheFittedImage) {
 }
 
 TEST_F(ViewerWindow, SplitViewShowsTheTargetBesideTheReconstruction) {
-  const ViewerRun r = viewer(cat(kFastRbf, " --frames 12 --train-steps-per-frame 5 --action view:split --action ui:hide"));
+  const ViewerRun r =
+      viewer(cat(kFastRbf, " --frames 12 --train-steps-per-frame 5 --action view:split --action ui:hide"));
   ASSERT_EQ(r.rc, 0) << r.output;
   EXPECT_EQ(r.report.at("view"), 4);
   EXPECT_FALSE(r.report.at("ui_visible").get<bool>());
