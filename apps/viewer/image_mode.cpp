@@ -292,7 +292,7 @@ bool ImageMode::action(const std::string& a) {
   }
   if (verb == "zoom") {
     fit_ = false;
-    zoom_ = std::stof(arg);
+    zoom_ = float(action_number(a, arg, 0.05, 256));
     center_x_ = target_.width * 0.5f;
     center_y_ = target_.height * 0.5f;
     return true;

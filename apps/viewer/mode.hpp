@@ -32,6 +32,9 @@ struct ViewportInput {
   bool hovered = false;
 };
 
+// The number in an action's argument ("zoom:2.5"), or an nf::Error naming the action; must lie in [lo, hi].
+double action_number(const std::string& action, const std::string& text, double lo, double hi);
+
 class Mode {
  public:
   virtual ~Mode() = default;

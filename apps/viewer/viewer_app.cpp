@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -45,6 +46,14 @@ bool text_field(const char* label, std::string& value) {
 }
 
 }  // namespace
+
+double action_number(const std::string& action, const std::string& text, double lo, double hi) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(v >= lo && v <= hi))
+    fail("action ", action, ": '", text, "' is not a number in [", lo, ", ", hi, "]");
+  return v;
+}
 
 ViewerApp::ViewerApp(gpu::Context& ctx, std::unique_ptr<Mode> mode) : ctx_(ctx), mode_(std::move(mode)) {}
 
@@ -133,9 +142,9 @@ void ViewerApp::action(const std::string& a) {
       fail("action ", a, ": expected window:WIDTHxHEIGHT, at least 64x64");
     window_size_request_ = std::make_pair(w, h);
   } else if (a.rfind("budget:steps=", 0) == 0)
-    budget_.by_time = false, budget_.steps_per_frame = std::stoi(a.substr(13));
+    budget_.by_time = false, budget_.steps_per_frame = int(action_number(a, a.substr(13), 1, 256));
   else if (a.rfind("budget:ms=", 0) == 0)
-    budget_.by_time = true, budget_.ms_per_frame = std::stof(a.substr(10));
+    budget_.by_time = true, budget_.ms_per_frame = float(action_number(a, a.substr(10), 1, 500));
   else {
     const uint32_t before = mode_->steps_done();
     if (!mode_->action(a))

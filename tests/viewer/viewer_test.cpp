@@ -133,6 +133,44 @@ TEST_F(GpuTest, ImageModeTrainsResetsAndRoundTripsSnapshots) {
   std::filesystem::remove(snap);
 }
 
+TEST_F(GpuTest, ImageModeZoomsAboutTheMouseAndPans) {
+  ImageMode m(ctx(), rbf_options());
+  const ViewRect rect{400, 0, 880, 800};
+  ImageMode::Placement p = m.placement(rect);  // fitted: 48 px into 800 px, centred
+  EXPECT_FLOAT_EQ(p.zoom, 800.0f / 48.0f);
+  EXPECT_FLOAT_EQ(p.x0, 400 + 440 - 24 * p.zoom);
+  // One wheel step at the mouse: zoom x1.25, the image point under the mouse stays under it.
+  ViewportInput in;
+  in.hovered = true;
+  in.mouse_x = 700;
+  in.mouse_y = 300;
+  in.wheel = 1;
+  const float ix = (in.mouse_x - p.x0) / p.zoom, iy = (in.mouse_y - p.y0) / p.zoom;
+  m.handle_input(rect, in);
+  p = m.placement(rect);
+  EXPECT_NEAR(p.zoom, 1.25 * 800.0 / 48.0, 1e-3);
+  EXPECT_NEAR(p.x0 + ix * p.zoom, 700, 1e-2);
+  EXPECT_NEAR(p.y0 + iy * p.zoom, 300, 1e-2);
+  // A drag moves the image with the mouse; input outside the viewport is ignored.
+  ViewportInput drag;
+  drag.hovered = true;
+  drag.drag_dx = 30;
+  drag.drag_dy = -10;
+  m.handle_input(rect, drag);
+  const ImageMode::Placement q = m.placement(rect);
+  EXPECT_NEAR(q.x0, p.x0 + 30, 1e-3);
+  EXPECT_NEAR(q.y0, p.y0 - 10, 1e-3);
+  drag.hovered = false;
+  m.handle_input(rect, drag);
+  EXPECT_FLOAT_EQ(m.placement(rect).x0, q.x0);
+  // The shader's mapping agrees: image x at framebuffer x is offset + (x - origin) * scale.
+  const ViewportDraw d = m.viewport(rect);
+  EXPECT_NEAR(d.push.offset[0] + (q.x0 - rect.x) * d.push.scale, 0.0, 1e-3);
+  ASSERT_TRUE(m.action("fit"));
+  EXPECT_FLOAT_EQ(m.placement(rect).zoom, 800.0f / 48.0f);
+  expect_error([&] { m.action("zoom:lots"); }, "not a number");
+}
+
 // An ImGui context with fonts built and a display size, without any backend.
 struct HeadlessImGui {
   HeadlessImGui() {
