@@ -109,12 +109,14 @@ int run(const Args& a) {
   Image shot;
   double last = seconds_now();
   for (int frame = 0; !window.should_close(); ++frame) {
-    const bool final_frame = a.frames > 0 && frame == a.frames - 1;
+    // Scripted runs end with the first frame drawn at or after frame N - 1: a final frame skipped for a
+    // swapchain recreation is drawn again (without training) so that the screenshot always exists.
+    const bool final_frame = a.frames > 0 && frame >= a.frames - 1;
     window.poll_events();
     for (const auto& path : window.take_dropped_files()) app.open_dropped(path);
     if (const auto size = app.take_window_size_request()) window.set_size(size->first, size->second);
     const double now = seconds_now();
-    app.train_frame(now);
+    if (a.frames == 0 || frame < a.frames) app.train_frame(now);
     fb = window.framebuffer_size();
     if (fb.width == 0 || fb.height == 0) {  // minimised: keep training, draw nothing
       window.wait_events(app.training() ? 0.0 : 0.1);
@@ -142,7 +144,7 @@ int run(const Args& a) {
     if (frame > 0) app.note_frame((end - last) * 1e3, presenter.last_gpu_ms());  // frame 0 includes start-up
     last = end;
     if (frame % 30 == 0) window.set_title("nf-viewer - " + app.mode().status());
-    if (final_frame) break;
+    if (final_frame && drawn) break;
   }
   presenter.wait_frames();
 
