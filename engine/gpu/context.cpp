@@ -64,8 +64,8 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagB
 using PresentSupport = std::function<bool(VkInstance, VkPhysicalDevice, uint32_t)>;
 
 // present (may be empty): when set, only graphics + compute families that can present qualify.
-uint32_t pick_queue_family(VkPhysicalDevice pd, bool* found, bool* timestamps, VkInstance instance = VK_NULL_HANDLE,
-                           const PresentSupport& present = {}) {
+uint32_t pick_queue_family(VkPhysicalDevice pd, bool* found, bool* timestamps,
+                           VkInstance instance = VK_NULL_HANDLE, const PresentSupport& present = {}) {
   uint32_t n = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
   std::vector<VkQueueFamilyProperties> families(n);
@@ -168,7 +168,8 @@ VkInstance create_instance(bool validation, bool* debug_utils, const std::vector
   }
   for (const auto& e : extra) {
     if (!has_extension(available, e.c_str()))
-      fail("the Vulkan instance extension ", e, " (needed to show a window) is not available from the loader");
+      fail("the Vulkan instance extension ", e,
+           " (needed to show a window) is not available from the loader");
     extensions.push_back(e.c_str());
   }
   VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
@@ -260,7 +261,8 @@ Context::Context(const ContextOptions& options) {
       bool presents = false, unused = false;
       if (options.present_support && info.missing.empty()) {
         pick_queue_family(list[i], &presents, &unused, instance_, options.present_support);
-        if (!presents) info.missing = "no queue family of it does graphics, compute and presents to the window";
+        if (!presents)
+          info.missing = "none of its queue families does graphics and compute and presents to the window";
       }
     }
     info_ = select_device(infos, requested);
