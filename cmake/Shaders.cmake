@@ -1,6 +1,6 @@
 # nf_add_shader_library(<target> ROOT <dir> SHADERS <entry>...)
 #
-# Compiles GLSL compute shaders with glslc at build time and embeds the SPIR-V in a static library.
+# Compiles GLSL shaders (compute; also .vert/.frag, named with their extension) with glslc at build time and embeds the SPIR-V in a static library.
 # An entry is "path/to/name.comp" or "path/to/name.comp@variant:DEFINE1,DEFINE2=value": a variant is the
 # same source compiled with extra -D definitions, looked up as "path/to/name@variant".
 # The library exposes nf::shaders::find(name) (see shaders/embedded.hpp); nothing is read at run time.

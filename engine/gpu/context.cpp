@@ -61,7 +61,11 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagB
   return VK_FALSE;
 }
 
-uint32_t pick_queue_family(VkPhysicalDevice pd, bool* found, bool* timestamps) {
+using PresentSupport = std::function<bool(VkInstance, VkPhysicalDevice, uint32_t)>;
+
+// present (may be empty): when set, only graphics + compute families that can present qualify.
+uint32_t pick_queue_family(VkPhysicalDevice pd, bool* found, bool* timestamps,
+                           VkInstance instance = VK_NULL_HANDLE, const PresentSupport& present = {}) {
   uint32_t n = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
   std::vector<VkQueueFamilyProperties> families(n);
@@ -70,6 +74,7 @@ uint32_t pick_queue_family(VkPhysicalDevice pd, bool* found, bool* timestamps) {
   int best = -1;
   for (uint32_t i = 0; i < n; ++i) {
     if (!(families[i].queueFlags & VK_QUEUE_COMPUTE_BIT)) continue;
+    if (present && (!(families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) || !present(instance, pd, i))) continue;
     if (best < 0 || (families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT)) best = int(i);
     if (families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) break;
   }
@@ -143,7 +148,7 @@ std::vector<VkPhysicalDevice> physical_devices(VkInstance instance) {
   return list;
 }
 
-VkInstance create_instance(bool validation, bool* debug_utils) {
+VkInstance create_instance(bool validation, bool* debug_utils, const std::vector<std::string>& extra = {}) {
   uint32_t loader_version = VK_API_VERSION_1_0;
   vkEnumerateInstanceVersion(&loader_version);
   if (loader_version < VK_API_VERSION_1_2)
@@ -160,6 +165,12 @@ VkInstance create_instance(bool validation, bool* debug_utils) {
   if (has_extension(available, VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME)) {
     extensions.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
     ci.flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
+  }
+  for (const auto& e : extra) {
+    if (!has_extension(available, e.c_str()))
+      fail("the Vulkan instance extension ", e,
+           " (needed to show a window) is not available from the loader");
+    extensions.push_back(e.c_str());
   }
   VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
   VkValidationFeaturesEXT validation_features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
@@ -223,7 +234,7 @@ Context::Context(const ContextOptions& options) {
     }
   }
   bool debug_utils = false;
-  instance_ = create_instance(validation, &debug_utils);
+  instance_ = create_instance(validation, &debug_utils, options.instance_extensions);
   try {
     if (debug_utils) {
       auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
@@ -241,7 +252,19 @@ Context::Context(const ContextOptions& options) {
 
     const auto list = physical_devices(instance_);
     std::vector<DeviceInfo> infos;
-    for (uint32_t i = 0; i < list.size(); ++i) infos.push_back(describe_device(list[i], i));
+    for (uint32_t i = 0; i < list.size(); ++i) {
+      infos.push_back(describe_device(list[i], i));
+      auto& info = infos.back();
+      const auto exts = device_extensions(list[i]);
+      for (const auto& e : options.device_extensions)
+        if (!has_extension(exts, e.c_str())) info.missing = cat("it lacks the device extension ", e);
+      bool presents = false, unused = false;
+      if (options.present_support && info.missing.empty()) {
+        pick_queue_family(list[i], &presents, &unused, instance_, options.present_support);
+        if (!presents)
+          info.missing = "none of its queue families does graphics and compute and presents to the window";
+      }
+    }
     info_ = select_device(infos, requested);
     physical_ = list[info_.index];
     features_ = info_.features;
@@ -250,7 +273,8 @@ Context::Context(const ContextOptions& options) {
     vkGetPhysicalDeviceMemoryProperties(physical_, &memory_properties_);
 
     bool found = false, timestamps = false;
-    queue_family_ = pick_queue_family(physical_, &found, &timestamps);
+    queue_family_ = pick_queue_family(physical_, &found, &timestamps, instance_, options.present_support);
+    features_.timestamps = timestamps && info_.features.timestamp_period_ns > 0;
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
     qci.queueFamilyIndex = queue_family_;
@@ -258,6 +282,7 @@ Context::Context(const ContextOptions& options) {
     qci.pQueuePriorities = &priority;
 
     std::vector<const char*> extensions;
+    for (const auto& e : options.device_extensions) extensions.push_back(e.c_str());
     VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
     VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};

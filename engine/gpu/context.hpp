@@ -1,7 +1,8 @@
 #pragma once
 // The headless Vulkan context: instance (optionally with validation), the selected physical device, a
 // logical device with one compute queue, and a command pool for one-shot work. Nothing here needs a
-// window; present/ adds surfaces on top.
+// window; ContextOptions can ask for the extensions and the presenting queue a window needs, and present/
+// adds surfaces and swapchains on top.
 //
 // Validation messages (warnings and errors) are routed to nf::log on channel "validation".
 #include <cstdint>
@@ -24,6 +25,16 @@ struct ContextOptions {
   // Never map device-local memory, even where it is host visible: uploads and downloads then go through
   // staging copies as on a discrete GPU (for tests on UMA devices such as lavapipe).
   bool force_staging = false;
+
+  // For a context that also presents to a window (the viewer); all empty for headless work, which is then
+  // unchanged. instance_extensions are enabled on the instance (e.g. glfwGetRequiredInstanceExtensions);
+  // device_extensions must be supported by the chosen device and are enabled on it (e.g. VK_KHR_swapchain).
+  // present_support(instance, device, family) says whether a queue family can present to the window (e.g.
+  // glfwGetPhysicalDevicePresentationSupport); when set, the one queue must do graphics, compute and present,
+  // and devices without such a family or without the device extensions are not chosen (errors say why).
+  std::vector<std::string> instance_extensions;
+  std::vector<std::string> device_extensions;
+  std::function<bool(VkInstance, VkPhysicalDevice, uint32_t)> present_support;
 };
 
 // Every Vulkan device visible to the loader, described. Throws with an explanation when there is no

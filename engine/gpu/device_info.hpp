@@ -34,6 +34,9 @@ struct DeviceInfo {
   uint32_t max_workgroup_invocations = 0;
   uint32_t max_shared_memory = 0;
   DeviceFeatures features;
+  // Why the device cannot serve the context's extra requirements (ContextOptions for a window: a queue
+  // that presents, device extensions); empty when it can or when there are none.
+  std::string missing;
 };
 
 const char* device_type_name(VkPhysicalDeviceType type);
@@ -41,7 +44,7 @@ const char* device_type_name(VkPhysicalDeviceType type);
 // "name (type, Vulkan x.y.z, driver)"
 std::string describe(const DeviceInfo& d);
 
-// Why d cannot run nf, or an empty string when it can (Vulkan >= 1.2 and a compute queue).
+// Why d cannot run nf, or an empty string when it can (Vulkan >= 1.2, a compute queue, nothing `missing`).
 std::string unsuitability(const DeviceInfo& d);
 
 // Picks a device: the requested index when requested >= 0, else the best suitable one

@@ -36,7 +36,7 @@ std::string describe(const DeviceInfo& d) {
 std::string unsuitability(const DeviceInfo& d) {
   if (d.api_version < VK_API_VERSION_1_2) return "it supports only Vulkan " + cat(VK_API_VERSION_MAJOR(d.api_version), ".", VK_API_VERSION_MINOR(d.api_version)) + ", nf needs 1.2";
   if (!d.has_compute_queue) return "it has no compute queue";
-  return {};
+  return d.missing;
 }
 
 const DeviceInfo& select_device(const std::vector<DeviceInfo>& devices, int requested) {

@@ -161,7 +161,7 @@ void ImageExperiment::train_step(gpu::Profiler* profiler) {
     loss_->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
     field_->backward(cmd, x_.view(), d_y_.view(), n);
   }
-  optimizer_->step(cmd, step, float(schedule_.factor(step, total_steps_)));
+  optimizer_->step(cmd, step, float(schedule_.factor(step, total_steps_) * lr_scale_));
   if (timer) cmd.write_timestamp(*timer, 1);
   stream_.submit();
   step_ = step;

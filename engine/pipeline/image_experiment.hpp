@@ -86,6 +86,12 @@ class ImageExperiment {
   // Commands recorded per step (the last one).
   StepCounts step_counts() const;
 
+  // Multiplies every group's learning rate (on top of the schedule) from the next step on, without
+  // rebuilding anything: the viewer's live learning-rate control. 1 by default; snapshots keep the config's
+  // rates.
+  void set_learning_rate_scale(double scale) { lr_scale_ = scale; }
+  double learning_rate_scale() const { return lr_scale_; }
+
   // Renders the field at any size (waits).
   Image render(int width, int height);
 
@@ -97,6 +103,7 @@ class ImageExperiment {
   ImageTargetInfo info_;
   uint32_t seed_;
   uint32_t total_steps_ = 0, step_ = 0, batch_ = 0, chunk_ = 0;
+  double lr_scale_ = 1.0;
   data::ImageSampler::Mode sampling_ = data::ImageSampler::Mode::Random;
   PixelCoordinates coordinates_ = PixelCoordinates::Centers;
   std::unique_ptr<fields::Field> field_;

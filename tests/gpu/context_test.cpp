@@ -33,6 +33,53 @@ TEST(Context, EnumeratesDevicesAndRejectsBadIndex) {
   }
 }
 
+TEST(Context, WindowRequirementsTheDeviceLacksAreExplained) {
+  // What the viewer asks for (ContextOptions' window fields), with requirements no device meets.
+  ContextOptions missing_extension;
+  missing_extension.device_extensions = {"VK_NF_no_such_extension"};
+  try {
+    Context c(missing_extension);
+    FAIL() << "a device without the extension was chosen";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("lacks the device extension VK_NF_no_such_extension"), std::string::npos)
+        << e.what();
+  }
+  ContextOptions no_present;
+  no_present.present_support = [](VkInstance, VkPhysicalDevice, uint32_t) { return false; };
+  try {
+    Context c(no_present);
+    FAIL() << "a device that cannot present was chosen";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("presents to the window"), std::string::npos) << e.what();
+  }
+  ContextOptions bad_instance;
+  bad_instance.instance_extensions = {"VK_NF_no_such_instance_extension"};
+  try {
+    Context c(bad_instance);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("VK_NF_no_such_instance_extension"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Context, PresentCapableQueueIsUniversal) {
+  // A present test that accepts every family: the queue chosen must also do graphics and compute.
+  ContextOptions o;
+  std::vector<uint32_t> asked;
+  o.present_support = [&](VkInstance, VkPhysicalDevice, uint32_t family) {
+    asked.push_back(family);
+    return true;
+  };
+  Context c(o);
+  EXPECT_FALSE(asked.empty());
+  uint32_t n = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(c.physical_device(), &n, nullptr);
+  std::vector<VkQueueFamilyProperties> families(n);
+  vkGetPhysicalDeviceQueueFamilyProperties(c.physical_device(), &n, families.data());
+  const auto flags = families[c.queue_family()].queueFlags;
+  EXPECT_TRUE((flags & VK_QUEUE_GRAPHICS_BIT) && (flags & VK_QUEUE_COMPUTE_BIT));
+}
+
 }  // namespace
 }  // namespace nf::gpu
 

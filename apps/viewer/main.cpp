@@ -1,0 +1,255 @@
+// nf-viewer [input | snapshot | config] — trains a field live in a window (GLFW + Vulkan swapchain + Dear
+// ImGui) on the same Vulkan device that trains. Scriptable for tests and benchmarks:
+//   nf-viewer IMAGE --frames N --train-steps-per-frame K --screenshot FILE [--action NAME ...] [--stats]
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "image_mode.hpp"
+#include "io/atomic_file.hpp"
+#include "io/image_io.hpp"
+#include "pipeline/configs.hpp"
+#include "presenter.hpp"
+#include "viewer_app.hpp"
+#include "window.hpp"
+
+namespace {
+
+using namespace nf;
+using namespace nf::viewer;
+
+struct Args {
+  std::string input;
+  std::string field = "rbf";
+  std::vector<std::string> overrides, actions;
+  uint32_t seed = 0;
+  int frames = 0;  // 0: interactive
+  int train_steps_per_frame = 0;
+  std::string screenshot, report, size = "1280x800";
+  bool stats = false, no_vsync = false, validation = false;
+  int device = -1;
+};
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+bool ends_with(const std::string& s, const char* suffix) {
+  const size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+// ImGui's context and GLFW backend, for the lifetime of the window.
+struct ImGuiSession {
+  explicit ImGuiSession(GLFWwindow* window) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;
+    ImGui::StyleColorsDark();
+    if (!ImGui_ImplGlfw_InitForVulkan(window, true)) fail("Dear ImGui's GLFW backend failed to initialise");
+  }
+  ~ImGuiSession() {
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  ImGuiSession(const ImGuiSession&) = delete;
+  ImGuiSession& operator=(const ImGuiSession&) = delete;
+};
+
+// The task mode for the input: images, image snapshots (.nf) and image configs (.json, fitted to the
+// bundled image) open in ImageMode. Other modes (SDF, radiance fields) are chosen here.
+std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
+  ImageModeOptions mo;
+  mo.field = a.field;
+  mo.overrides = a.overrides;
+  mo.seed = a.seed;
+  mo.input = a.input;
+  if (ends_with(a.input, ".json")) {  // a config file: fit it to the bundled image
+    mo.field = a.input;
+    mo.input = NF_ASSETS_DIR "/images/kodim01.png";
+  }
+  if (mo.input.empty()) mo.input = NF_ASSETS_DIR "/images/kodim01.png";
+
+  return std::make_unique<ImageMode>(ctx, mo);
+}
+
+int run(const Args& a) {
+  int width = 0, height = 0;
+  if (std::sscanf(a.size.c_str(), "%dx%d", &width, &height) != 2 || width < 64 || height < 64)
+    fail("--size ", a.size, ": expected WIDTHxHEIGHT, at least 64x64");
+  Window window(width, height, "nf-viewer");
+  gpu::ContextOptions options;
+  options.device = a.device;
+  options.validation = a.validation;
+  window.add_requirements(options);
+  gpu::Context ctx(options);
+  auto surface = window.create_surface(ctx.instance());
+  ImGuiSession imgui(window.handle());
+  VkExtent2D fb = window.framebuffer_size();
+  while (fb.width == 0 || fb.height == 0) window.wait_events(0.1), fb = window.framebuffer_size();
+  Presenter presenter(ctx, surface.get(), fb,
+                      a.no_vsync ? present::PresentMode::Immediate : present::PresentMode::Fifo);
+  ViewerApp app(ctx, make_mode(ctx, a));
+  if (a.frames > 0 && a.train_steps_per_frame > 0) {
+    app.budget().steps_per_frame = a.train_steps_per_frame;
+    app.set_training(true);
+  }
+  for (const auto& act : a.actions) app.action(act);  // scripted: a failing action fails the run
+
+  ViewRect rect;
+  Image shot;
+  double last = seconds_now();
+  for (int frame = 0; !window.should_close(); ++frame) {
+    // Scripted runs end with the first frame drawn at or after frame N - 1: a final frame skipped for a
+    // swapchain recreation is drawn again (without training) so that the screenshot always exists.
+    const bool final_frame = a.frames > 0 && frame >= a.frames - 1;
+    window.poll_events();
+    for (const auto& path : window.take_dropped_files()) app.open_dropped(path);
+    if (const auto size = app.take_window_size_request()) window.set_size(size->first, size->second);
+    const double now = seconds_now();
+    if (a.frames == 0 || frame < a.frames) app.train_frame(now);
+    fb = window.framebuffer_size();
+    if (fb.width == 0 || fb.height == 0) {  // minimised: keep training, draw nothing
+      window.wait_events(app.training() ? 0.0 : 0.1);
+      continue;
+    }
+    if (fb.width != presenter.extent().width || fb.height != presenter.extent().height) presenter.resize(fb);
+    if (app.view_needs_refresh(now) || final_frame) {
+      presenter.wait_frames();
+      app.refresh_view(now);
+    }
+    presenter.new_ui_frame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    rect = app.draw_ui(float(presenter.extent().width), float(presenter.extent().height));
+    ImGui::Render();
+    const ViewportDraw vp = app.mode().viewport(rect);
+    auto request = app.take_screenshot_request();
+    if (final_frame && !a.screenshot.empty()) request = a.screenshot;
+    const bool drawn = presenter.draw(&vp, ImGui::GetDrawData(), request ? &shot : nullptr);
+    if (drawn && request) {
+      write_image(*request, shot);
+      app.note_screenshot(cat("screenshot saved: ", *request));
+    }
+    const double end = seconds_now();
+    if (frame > 0) app.note_frame((end - last) * 1e3, presenter.last_gpu_ms());  // frame 0 includes start-up
+    last = end;
+    if (frame % 30 == 0) window.set_title("nf-viewer - " + app.mode().status());
+    if (final_frame && drawn) break;
+  }
+  presenter.wait_frames();
+
+  const auto& s = app.stats();
+  json report = {{"frames", s.frames},
+                 {"mean_frame_ms", s.mean_frame_ms()},
+                 {"mean_gpu_frame_ms", s.mean_gpu_frame_ms()},
+                 {"steps", app.mode().steps_done()},
+                 {"steps_per_second", s.steps_per_second},
+                 {"gpu_ms_per_step", s.last_step_gpu_ms},
+                 {"psnr", app.mode().quality() ? *app.mode().quality() : 0.0},
+                 {"parameters", app.mode().parameter_count()},
+                 {"mode", app.mode().name()},
+                 {"ui_visible", app.ui_visible()},
+                 {"window", {presenter.extent().width, presenter.extent().height}},
+                 {"viewport", {rect.x, rect.y, rect.w, rect.h}},
+                 {"swapchain_recreations", presenter.recreations()},
+                 {"device", ctx.info().name}};
+  report.update(app.mode().report(rect));
+  if (!a.report.empty()) write_file_atomically(a.report, report.dump(2));
+  if (a.stats) {
+    const auto q = app.mode().quality();
+    const std::string quality = q ? cat(std::round(*q * 100) / 100, " dB") : std::string("n/a (untrained)");
+    std::printf(
+        "nf-viewer: %llu frames at %ux%u, mean frame %.2f ms (GPU %.2f ms drawing), %s, %u steps, %.1f "
+        "steps/s, "
+        "PSNR %s\n",
+        static_cast<unsigned long long>(s.frames), presenter.extent().width, presenter.extent().height,
+        s.mean_frame_ms(), s.mean_gpu_frame_ms(), a.train_steps_per_frame ? "training" : "paused",
+        app.mode().steps_done(), s.steps_per_second, quality.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{
+      "nf-viewer: train a neural field live in a window (GLFW + Vulkan + Dear ImGui). Keys: space "
+      "train/pause, R reset, S screenshot, Tab hide UI, 1-4 views; wheel zooms, drag pans."};
+  Args a;
+  cli.add_option(
+      "input", a.input,
+      "Image to fit, snapshot (.nf) to continue, or config (.json); default: the bundled kodim01.png");
+  cli.add_option(
+         "--field", a.field,
+         "Named config (" +
+             [] {
+               std::string s;
+               for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
+               return s;
+             }() +
+             ") or a .json file")
+      ->capture_default_str();
+  cli.add_option("--set", a.overrides, "Override a config value: path.to.key=JSON (repeatable)");
+  cli.add_option("--seed", a.seed, "Random seed")->capture_default_str();
+  cli.add_option("--frames", a.frames, "Scripted run: draw N frames, then exit (0 = interactive)")
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--train-steps-per-frame", a.train_steps_per_frame,
+                 "Scripted run: train K steps each frame (0 = paused)")
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--screenshot", a.screenshot, "Scripted run: save the last frame (UI included) to this PNG");
+  cli.add_option("--action", a.actions,
+                 "Perform a UI action before the first frame (repeatable), e.g. view:error, "
+                 "view:split, cam:on, lr:1e-3, set:key=JSON, field:NAME, ui:hide");
+  cli.add_option("--report", a.report,
+                 "Write frame times, steps, PSNR and the viewport layout as JSON at exit");
+  cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and PSNR at exit");
+  cli.add_option("--size", a.size, "Window size WIDTHxHEIGHT")->capture_default_str();
+  cli.add_flag("--no-vsync", a.no_vsync,
+               "Present without waiting for vertical sync (immediate mode where offered)");
+  cli.add_option("--device", a.device,
+                 "Vulkan device index (see `nf info`); default: NF_DEVICE or the best one")
+      ->check(CLI::NonNegativeNumber);
+  cli.add_flag("--validation", a.validation,
+               "Enable the Khronos validation layer (also NF_VALIDATION=1); any message fails the run");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  // Validation messages are errors: counted and printed, and they fail the run at exit.
+  size_t validation_messages = 0;
+  set_log_callback([&](const LogMessage& m) {
+    if (m.channel == "validation") ++validation_messages;
+    if (m.level >= LogLevel::Warning)
+      std::fprintf(stderr, "nf-viewer: %s: %.*s\n", m.channel == "validation" ? "validation" : "warning",
+                   int(m.text.size()), m.text.data());
+  });
+  int rc = 0;
+  try {
+    rc = run(a);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "nf-viewer: error: %s\n", e.what());
+    rc = 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nf-viewer: internal error: %s\n", e.what());
+    rc = 3;
+  }
+  set_log_callback(nullptr);
+  if (validation_messages > 0) {
+    std::fprintf(stderr, "nf-viewer: error: %zu Vulkan validation message(s) (see above)\n",
+                 validation_messages);
+    if (rc == 0) rc = 4;
+  }
+  return rc;
+}
