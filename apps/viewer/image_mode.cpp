@@ -277,6 +277,11 @@ bool ImageMode::action(const std::string& a) {
     }
     return true;
   }
+  if (verb == "fresh") {
+    if (arg.empty() || arg == "apply") return run_fresh(true), true;
+    if (arg == "run") return run_fresh(false), true;
+    fail("action ", a, ": use fresh, fresh:run or fresh:apply");
+  }
   if (verb == "lr") {
     edit("optimizer.lr=" + arg);
     return true;
@@ -378,6 +383,49 @@ std::string ImageMode::status() const {
              config_name_, ", step ", steps_done(), "/", total_steps());
 }
 
+void ImageMode::run_fresh(bool apply_pick) {
+  pipeline::FreshOptions o;
+  o.inits = uint32_t(std::max(1, fresh_inits_));
+  fresh_ = pipeline::fresh_select(ctx_, edited_, "viewer config " + config_name_,
+                                  pipeline::prepare_target(raw_, edited_), o);
+  notice_ = cat("FreSh picks ", fresh_->parameter, " = ", fresh_->selected_value(), " (", fresh_->seconds, " s)");
+  if (!apply_pick) return;
+  edited_["field"] = pipeline::apply_fresh_value(edited_["field"], fresh_->parameter, fresh_->selected_value(),
+                                                 "viewer config " + config_name_);
+  apply();
+}
+
+void ImageMode::draw_fresh() {
+  const auto params = pipeline::fresh_parameters(edited_["field"]);
+  if (params.empty() || !ImGui::CollapsingHeader("FreSh")) return;
+  ImGui::TextWrapped("Picks %s from the spectra of untrained initialisations (blocks while it runs).",
+                     params.front().c_str());
+  ImGui::InputInt("inits per candidate", &fresh_inits_);
+  fresh_inits_ = std::clamp(fresh_inits_, 1, 20);
+  auto guard = [this](const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      error_ = e.what();
+    }
+  };
+  if (ImGui::Button("Run FreSh")) guard([&] { run_fresh(false); });
+  if (!fresh_) return;
+  std::vector<float> w1;
+  for (const auto& c : fresh_->candidates) w1.push_back(std::isfinite(c.mean_w1) ? float(c.mean_w1) : 0.0f);
+  const std::string label = cat("W1 vs ", fresh_->parameter, " (", fresh_->candidates.front().value, " .. ",
+                                fresh_->candidates.back().value, ")");
+  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(0, 80));
+  ImGui::Text("pick: %s = %g", fresh_->parameter.c_str(), fresh_->selected_value());
+  ImGui::SameLine();
+  if (ImGui::Button("Apply pick (re-initialise)"))
+    guard([&] {
+      edited_["field"] = pipeline::apply_fresh_value(edited_["field"], fresh_->parameter, fresh_->selected_value(),
+                                                     "viewer config " + config_name_);
+      apply();
+    });
+}
+
 void ImageMode::draw_panel() {
   auto guard = [this](const std::function<void()>& fn) {
     try {
@@ -458,6 +506,7 @@ void ImageMode::draw_panel() {
     if (!notice_.empty()) ImGui::TextDisabled("%s", notice_.c_str());
     if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1.0f), "%s", error_.c_str());
   }
+  draw_fresh();
   if (ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) {
     int v = int(view_);
     ImGui::RadioButton("1 recon", &v, 1);

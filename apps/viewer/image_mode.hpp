@@ -4,6 +4,8 @@
 // with zoom and pan. Hyperparameters are edited on a copy of the experiment's JSON config: the learning
 // rate applies live (ImageExperiment::set_learning_rate_scale); any other edit is pending until applied,
 // which rebuilds the experiment from the edited config (fresh parameters, clearly marked in the panel).
+// A FreSh section (when the field has a FreSh parameter) runs the selection, plots W1 against the
+// candidates and applies the pick.
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "core/image.hpp"
 #include "gpu/buffer.hpp"
 #include "mode.hpp"
+#include "pipeline/fresh.hpp"
 #include "pipeline/image_experiment.hpp"
 
 namespace nf::viewer {
@@ -77,12 +80,17 @@ class ImageMode final : public Mode {
   };
   Placement placement(const ViewRect& rect) const;
   const std::string& last_error() const { return error_; }
+  // FreSh on the current target with the edited field (fresh_inits initialisations per candidate; blocks
+  // until done); apply_pick then sets the pick in the edited config and rebuilds. The last selection.
+  void run_fresh(bool apply_pick);
+  const std::optional<pipeline::FreshResult>& fresh() const { return fresh_; }
 
  private:
   void load_image(const std::string& path);
   void rebuild(const json& config);
   void write_plane(int plane, const Image& image);
   void live_learning_rate();
+  void draw_fresh();
 
   gpu::Context& ctx_;
   uint32_t seed_;
@@ -104,6 +112,8 @@ class ImageMode final : public Mode {
   float zoom_ = 1, center_x_ = 0, center_y_ = 0, split_ = 0.5f;
   std::string error_, notice_;
   std::string set_text_;  // the panel's free-form "key=JSON" field
+  std::optional<pipeline::FreshResult> fresh_;
+  int fresh_inits_ = 3;
 };
 
 }  // namespace nf::viewer

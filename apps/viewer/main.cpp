@@ -209,7 +209,7 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", a.screenshot, "Scripted run: save the last frame (UI included) to this PNG");
   cli.add_option("--action", a.actions,
                  "Perform a UI action before the first frame (repeatable), e.g. view:error, "
-                 "view:split, cam:on, lr:1e-3, set:key=JSON, field:NAME, ui:hide");
+                 "view:split, cam:on, fresh (FreSh pick, applied), lr:1e-3, set:key=JSON, field:NAME, ui:hide");
   cli.add_option("--report", a.report,
                  "Write frame times, steps, PSNR and the viewport layout as JSON at exit");
   cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and PSNR at exit");

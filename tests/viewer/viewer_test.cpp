@@ -109,6 +109,25 @@ TEST_F(GpuTest, ImageModeCamToggleRebuildsWithModulation) {
   EXPECT_EQ(m.parameter_count(), plain);
 }
 
+TEST_F(GpuTest, ImageModeFreshPicksAndAppliesSigma) {
+  ImageMode m(ctx(), rbf_options());
+  ASSERT_TRUE(m.action("field:ffn"));
+  m.edit("field.network.width=32");
+  m.edit("field.encoding.sigma=1");
+  m.apply();
+  const uint64_t before = m.rebuilds();
+  ASSERT_TRUE(m.action("fresh:run"));
+  ASSERT_TRUE(m.fresh().has_value());
+  EXPECT_EQ(m.fresh()->parameter, "sigma");
+  EXPECT_EQ(m.fresh()->candidates.size(), 20u);
+  EXPECT_EQ(m.rebuilds(), before) << "fresh:run only selects";
+  ASSERT_TRUE(m.action("fresh:apply"));
+  EXPECT_EQ(m.rebuilds(), before + 1);
+  EXPECT_EQ(m.applied_config()["field"]["encoding"]["sigma"].get<double>(), m.fresh()->selected_value());
+  EXPECT_GT(m.fresh()->selected_value(), 1.0) << "a 48x48 photo crop needs more than the smoothest features";
+  expect_error([&] { m.action("fresh:bogus"); }, "fresh");
+}
+
 TEST_F(GpuTest, ImageModeTrainsResetsAndRoundTripsSnapshots) {
   ImageMode m(ctx(), rbf_options());
   for (int i = 0; i < 3; ++i) m.train_step();
