@@ -46,9 +46,10 @@ void print_progress(const pipeline::FitProgress& p) {
   static const bool tty = isatty(fileno(stderr));
   char line[256];
   int n = std::snprintf(line, sizeof line,
-                        "step %6u/%u | loss %.5f | batch %5.2f dB | %6.2f step/s | %5.2f M samples/s | ETA %s", p.step,
-                        p.total, p.loss, p.batch_psnr, p.steps_per_second, p.samples_per_second * 1e-6,
-                        format_duration(p.eta_seconds).c_str());
+                        "step %6u/%u | loss %.5f | batch %5.2f dB | %6.2f step/s | %6.3g%s samples/s | ETA %s", p.step,
+                        p.total, p.loss, p.batch_psnr, p.steps_per_second,
+                        p.samples_per_second >= 1e6 ? p.samples_per_second * 1e-6 : p.samples_per_second * 1e-3,
+                        p.samples_per_second >= 1e6 ? " M" : " k", format_duration(p.eta_seconds).c_str());
   if (p.eval_psnr && n > 0 && n < int(sizeof line))
     std::snprintf(line + n, sizeof line - size_t(n), " | image %.2f dB", *p.eval_psnr);
   // Evaluations and the final line stay; plain progress is overwritten on a terminal.
