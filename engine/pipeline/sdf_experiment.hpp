@@ -55,6 +55,7 @@ class SdfExperiment {
   const SdfTargetInfo& target_info() const { return info_; }
   const json& config() const { return config_; }
   fields::Field& field() { return *field_; }
+  gpu::Context& context() { return ctx_; }
 
   // Records and submits one training step (returns without waiting).
   void train_step();

@@ -31,7 +31,10 @@ std::vector<float> sample_sdf_grid(SdfExperiment& e, uint32_t resolution) {
 }
 
 render::IsoMesh extract_sdf_mesh(SdfExperiment& e, uint32_t resolution) {
-  return render::extract_isosurface(sample_sdf_grid(e, resolution), render::GridSpec{resolution});
+  const auto values = sample_sdf_grid(e, resolution);
+  render::GpuIsosurface iso(e.context());
+  gpu::Stream stream(e.context(), 1);
+  return iso.extract(stream, values, render::GridSpec{resolution});
 }
 
 render::IsoMesh to_mesh_units(render::IsoMesh mesh, const data::MeshTransform& transform) {

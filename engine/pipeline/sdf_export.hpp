@@ -1,7 +1,8 @@
 #pragma once
 // A trained SDF field's zero level set as a mesh: the field is evaluated on a RES^3 grid over [-1, 1]^3 in
 // z-slabs (at most ~4M points in flight, so 512^3 fits), then render/marching_cubes.hpp extracts the
-// surface on the CPU. Returned in normalised units; to_mesh_units() maps it back to the file's.
+// surface (case analysis on the GPU in slabs, welding and interpolation on the CPU). Returned in
+// normalised units; to_mesh_units() maps it back to the file's.
 #include "pipeline/sdf_experiment.hpp"
 #include "render/marching_cubes.hpp"
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "gpu/context.hpp"
 #include "io/atomic_file.hpp"
 
 namespace nf::render {
@@ -31,7 +32,16 @@ class Extractor {
     for (uint32_t k = 0; k + 1 < n_; ++k)
       for (uint32_t j = 0; j + 1 < n_; ++j)
         for (uint32_t i = 0; i + 1 < n_; ++i) cube(i, j, k);
-    return std::move(mesh_);
+    return take();
+  }
+
+  IsoMesh take() { return std::move(mesh_); }
+
+  // A triangle found on the GPU: three (inside, outside) grid edges, already oriented.
+  void add_edges(const uint32_t* e) {
+    for (int q = 0; q < 6; ++q)
+      if (e[q] >= uint64_t(n_) * n_ * n_) fail("isosurface: GPU triangle refers to grid point ", e[q], " (out of range)");
+    mesh_.triangles.push_back({vertex(e[0], e[1]), vertex(e[2], e[3]), vertex(e[4], e[5])});
   }
 
  private:
@@ -131,6 +141,59 @@ IsoMesh extract_isosurface(std::span<const float> values, const GridSpec& grid) 
   const uint64_t n = uint64_t(grid.resolution) * grid.resolution * grid.resolution;
   if (values.size() != n) fail("isosurface: ", values.size(), " values for a ", grid.resolution, "^3 grid");
   return Extractor(values, grid).run();
+}
+
+namespace {
+struct TetraPush {
+  uint32_t res, k0, layers, capacity;
+};
+constexpr uint32_t kTetraGroup = 64;
+}  // namespace
+
+GpuIsosurface::GpuIsosurface(gpu::Context& ctx, uint32_t max_triangles, uint64_t max_slab_bytes)
+    : ctx_(ctx),
+      capacity_(max_triangles),
+      slab_bytes_(std::min<uint64_t>(max_slab_bytes, ctx.info().max_storage_buffer_range)),
+      counter_(ctx, 4, "isosurface triangle count", gpu::MemoryUsage::Host),
+      triangles_(ctx, uint64_t(max_triangles) * 24, "isosurface triangles"),
+      program_(ctx, {"render/mc_tetra", std::vector(3, gpu::BindingKind::Storage), sizeof(TetraPush), kTetraGroup, {}}) {
+  NF_ASSERT(max_triangles > 0, "isosurface with no room for triangles");
+}
+
+IsoMesh GpuIsosurface::extract(gpu::Stream& stream, std::span<const float> values, const GridSpec& grid) {
+  if (grid.resolution < 2) fail("isosurface: grid resolution ", grid.resolution, " (need >= 2)");
+  const uint32_t n = grid.resolution;
+  const uint64_t plane = uint64_t(n) * n;
+  if (values.size() != plane * n) fail("isosurface: ", values.size(), " values for a ", n, "^3 grid");
+  if (plane * n >= (1ull << 32)) fail("isosurface: a ", n, "^3 grid has too many points for 32-bit ids");
+  if (2 * plane * sizeof(float) > slab_bytes_) fail("isosurface: one ", n, "^2 slab exceeds the GPU buffer limit");
+  uint32_t layers = uint32_t(std::min<uint64_t>(n - 1, slab_bytes_ / (plane * sizeof(float)) - 1));
+  gpu::Buffer slab(ctx_, plane * (layers + 1) * sizeof(float), "isosurface slab");
+  Extractor weld(values, grid);
+  std::vector<uint32_t> tris;
+  for (uint32_t k0 = 0; k0 + 1 < n;) {
+    const uint32_t count_layers = std::min(layers, n - 1 - k0);
+    slab.upload(values.data() + plane * k0, plane * (count_layers + 1) * sizeof(float));
+    gpu::CommandList& cmd = stream.begin();
+    cmd.fill(counter_, 0);
+    cmd.dispatch(program_, gpu::Groups::linear(uint64_t(n - 1) * (n - 1), kTetraGroup),
+                 {gpu::Bind::in(slab), gpu::Bind::inout(counter_), gpu::Bind::out(triangles_)},
+                 TetraPush{n, k0, count_layers, capacity_});
+    stream.submit();
+    stream.wait();
+    uint32_t count = 0;
+    counter_.download(&count, 4);
+    if (count > capacity_) {
+      if (count_layers == 1) fail("isosurface: one cube layer of the ", n, "^3 grid has ", count, " triangles, above ", capacity_);
+      layers = std::max<uint32_t>(1, count_layers / 2);
+      continue;  // redo this slab thinner
+    }
+    tris.resize(size_t(count) * 6);
+    if (count) triangles_.download(tris.data(), uint64_t(count) * 24);
+    for (uint32_t t = 0; t < count; ++t) weld.add_edges(&tris[6 * size_t(t)]);
+    k0 += count_layers;
+  }
+  return weld.take();
 }
 
 double enclosed_volume(const IsoMesh& m) {

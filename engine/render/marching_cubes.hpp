@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "core/vec3.hpp"
+#include "gpu/buffer.hpp"
+#include "gpu/program.hpp"
+#include "gpu/stream.hpp"
 
 namespace nf::render {
 
@@ -34,6 +37,24 @@ struct GridSpec {
 
 // values: resolution^3 samples, x fastest. Throws on a size mismatch or a resolution under 2.
 IsoMesh extract_isosurface(std::span<const float> values, const GridSpec& grid);
+
+// The same surface with the case analysis on the GPU (shaders/render/mc_tetra.comp): the grid goes up in
+// slabs of cube layers (each slab's values within the buffer limit), each slab's triangles come back as
+// grid edges, and the host welds and interpolates them exactly as extract_isosurface() does, so the two
+// agree triangle for triangle (up to order). max_triangles: the output buffer per slab (slabs shrink when
+// one overflows).
+class GpuIsosurface {
+ public:
+  explicit GpuIsosurface(gpu::Context& ctx, uint32_t max_triangles = 1u << 21, uint64_t max_slab_bytes = 64ull << 20);
+  IsoMesh extract(gpu::Stream& stream, std::span<const float> values, const GridSpec& grid);
+
+ private:
+  gpu::Context& ctx_;
+  uint32_t capacity_;
+  uint64_t slab_bytes_;
+  gpu::Buffer counter_, triangles_;
+  gpu::Program program_;
+};
 
 // Volume enclosed (divergence theorem; meaningful for a closed mesh) and total area.
 double enclosed_volume(const IsoMesh& mesh);
