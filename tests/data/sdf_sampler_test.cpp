@@ -60,6 +60,22 @@ TEST_F(GpuTest, SdfSamplerReplaceSwapsThePool) {
   EXPECT_THROW(sampler.replace(random_pool(pool_size + 1, 3)), Error);
 }
 
+// A batch of more than 65535 workgroups of 64 (a 2-D dispatch): every sample is still written once, with
+// the right point.
+TEST_F(GpuTest, SdfSamplerFillsBatchesBeyondOneDispatchRow) {
+  const uint32_t pool_size = 1000, n = 65535u * 64u + 777u;
+  const auto pool = random_pool(pool_size, 21);
+  SdfSampler sampler(ctx(), pool, "test");
+  nn::BatchBuffer x(ctx(), 3, n, "x"), t(ctx(), 1, n, "t");
+  t.buffer.upload(std::span<const float>(test::poison(n)));
+  gpu::Stream stream(ctx(), 1);
+  sampler.sample(stream.begin(), 3, 4, n, x.view(), t.view());
+  stream.submit();
+  stream.wait();
+  const auto ts = t.buffer.download_all<float>();
+  for (uint32_t i = 0; i < n; ++i) ASSERT_EQ(ts[i], pool.sdf[sample_index(3, 4, i, pool_size)]) << i;
+}
+
 TEST_F(GpuTest, SdfSamplerRejectsAnEmptyPool) {
   try {
     SdfSampler s(ctx(), SdfSamples{}, "bunny.obj");
