@@ -149,6 +149,9 @@ TEST_F(Cli, FitOnAMeshWritesSdfOutputsAndExportAndEvalUseTheSnapshot) {
   expect_clean_failure(nf("fit " + small_image() + " --steps 2 --export-mesh 16 --out " + path("bad")), "--export-mesh",
                        path("bad"));
   expect_clean_failure(nf("export-mesh " + out + "/snapshot.nf --out " + path("m.stl") + " --resolution 8"), "m.stl");
+  expect_clean_failure(nf("fit " + path("missing.obj") + " --out " + path("bad2")), "missing.obj", path("bad2"));
+  expect_clean_failure(nf("fit " + spot + " --field sdf-rbf --set pool.size=0 --out " + path("bad3")), "pool.size",
+                       path("bad3"));
 }
 
 TEST_F(Cli, FreshPrintsTheTableAndWritesItsOutputs) {
