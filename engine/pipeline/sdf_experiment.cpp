@@ -9,7 +9,11 @@
 namespace nf::pipeline {
 namespace {
 
-data::SdfSampleOptions pool_options(ConfigReader c, uint32_t seed, const std::string& where) {
+uint64_t pool_seed(uint32_t seed, uint32_t generation) {
+  return (uint64_t(seed) * 2654435761u + 1) ^ (uint64_t(generation) * 0x9E3779B97F4A7C15ull);
+}
+
+data::SdfSampleOptions pool_options(ConfigReader& c, uint32_t seed, const std::string& where) {
   data::SdfSampleOptions o;
   o.count = c.get<uint64_t>("size", 1u << 20);
   o.surface = c.get<double>("surface", 1.0);
@@ -18,9 +22,8 @@ data::SdfSampleOptions pool_options(ConfigReader c, uint32_t seed, const std::st
   o.uniform = c.get<double>("uniform", 7.0);
   o.sigma_fine = c.get<double>("sigma_fine", 0.01);
   o.sigma_coarse = c.get<double>("sigma_coarse", 0.1);
-  c.finish();
   if (o.count < 1 || o.count > (1u << 24)) fail(where, ": pool.size must be in [1, 2^24]");
-  o.seed = uint64_t(seed) * 2654435761u + 1;
+  o.seed = pool_seed(seed, 0);
   return o;
 }
 
@@ -46,7 +49,10 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
   if (total_steps_ < 1) fail(where, ": steps must be >= 1");
   if (batch_ < 1 || batch_ > (1u << 24)) fail(where, ": batch_size must be in [1, 2^24]");
   if (chunk < nn::Loss::kChunkAlign) fail(where, ": chunk_size must be >= ", nn::Loss::kChunkAlign);
-  const auto pool = pool_options(c.child("pool"), seed, where + ": pool");
+  auto pool_cfg = c.child("pool");
+  const auto pool = pool_options(pool_cfg, seed, where + ": pool");
+  refresh_every_ = pool_cfg.get<uint32_t>("refresh_every", 0);
+  pool_cfg.finish();
 
   field_ = std::make_unique<fields::Field>(ctx, c.child("field").value(), where + ": field", 3, 1, std::min(chunk, batch_));
   chunk_ = std::min(field_->max_batch(), batch_);
@@ -70,8 +76,19 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
              {"batch_size", batch_},
              {"chunk_size", chunk_},
              {"pool", pool_config(pool)}};
+  if (refresh_every_) config_["pool"]["refresh_every"] = refresh_every_;
 
-  if (mesh) sampler_ = std::make_unique<data::SdfSampler>(ctx, data::make_sdf_samples(*mesh, pool), info_.source);
+  mesh_ = mesh;
+  pool_options_ = pool;
+  if (mesh) {
+    sampler_ = std::make_unique<data::SdfSampler>(ctx, data::make_sdf_samples(*mesh, pool), info_.source);
+    pools_used_ = 1;
+    if (refresh_every_) {
+      auto next = pool_options_;
+      next.seed = pool_seed(seed_, 1);
+      next_pool_ = std::async(std::launch::async, [m = mesh_, next] { return data::make_sdf_samples(*m, next); });
+    }
+  }
   x_ = nn::BatchBuffer(ctx, 3, chunk_, "batch points");
   target_ = nn::BatchBuffer(ctx, 1, chunk_, "batch distances");
   y_ = nn::BatchBuffer(ctx, 1, chunk_, "batch predictions");
@@ -108,8 +125,20 @@ std::unique_ptr<SdfExperiment> SdfExperiment::from_snapshot(gpu::Context& ctx, c
   }
 }
 
+SdfExperiment::~SdfExperiment() {
+  if (next_pool_.valid()) next_pool_.wait();
+}
+
 void SdfExperiment::train_step() {
   NF_ASSERT(sampler_, "this experiment was built without a mesh: it can evaluate but not train");
+  if (refresh_every_ && step_ > 0 && step_ % refresh_every_ == 0 && next_pool_.valid()) {
+    auto fresh = next_pool_.get();  // usually ready: drawn while the GPU ran the last refresh_every steps
+    stream_.wait();                 // the pool buffers are read by submitted steps
+    sampler_->replace(fresh);
+    auto next = pool_options_;
+    next.seed = pool_seed(seed_, ++pools_used_);
+    next_pool_ = std::async(std::launch::async, [m = mesh_, next] { return data::make_sdf_samples(*m, next); });
+  }
   gpu::CommandList& cmd = stream_.begin();
   gpu::TimestampPool* timer = timers_.empty() ? nullptr : timers_[step_ % 2].get();
   if (timer) {

@@ -5,12 +5,14 @@
 //   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N, "batch_size": B,
 //    "chunk_size": C, "pool": {"size": P, "surface": 1, "near_fine": 0, "near_coarse": 0, "uniform": 7,
 //    "sigma_fine": 0.01, "sigma_coarse": 0.1}, "description": "..."}
-// The pool (data/sdf_samples.hpp, normalised units, seeded by the experiment's seed) is drawn once on the
-// CPU and uploaded once; each step gathers B points from it uniformly with replacement on the GPU
-// (data/sdf_sampler.hpp), so a batch has the pool's kind mix in expectation. The pool is not refreshed
-// during training: with P >= 2^20 points a run of a few thousand steps of 2^17 sees each point a few
-// hundred times, and a fresh pool costs seconds of CPU (a refresh would stall the GPU unless overlapped).
+// The pool (data/sdf_samples.hpp, normalised units, seeded by the experiment's seed) is drawn on the CPU
+// and uploaded once; each step gathers B points from it uniformly with replacement on the GPU
+// (data/sdf_sampler.hpp), so a batch has the pool's kind mix in expectation. With "refresh_every": K > 0
+// in "pool", the next pool is drawn on a CPU thread while the GPU trains and swapped in every K steps
+// (pool g is seeded from (seed, g), so runs stay reproducible); a 2^20 pool costs ~6 s of 2 CPU cores,
+// which on lavapipe competes with the device itself, so the named configs leave it off (0).
 // Steps run in chunks of at most C samples, one submit per step (as ImageExperiment).
+#include <future>
 #include <memory>
 #include <optional>
 #include <span>
@@ -52,6 +54,7 @@ class SdfExperiment {
   uint32_t batch_size() const { return batch_; }
   uint32_t chunk_size() const { return chunk_; }
   uint32_t pool_size() const { return sampler_ ? sampler_->pool_size() : 0; }
+  uint32_t pools_used() const { return pools_used_; }  // pools trained on so far (1 + refreshes)
   const SdfTargetInfo& target_info() const { return info_; }
   const json& config() const { return config_; }
   fields::Field& field() { return *field_; }
@@ -61,6 +64,9 @@ class SdfExperiment {
   void train_step();
   // Waits for the submitted steps and reports the last one (batch_psnr is that of the batch's MSE).
   StepReport report();
+  ~SdfExperiment();
+  SdfExperiment(const SdfExperiment&) = delete;
+  SdfExperiment& operator=(const SdfExperiment&) = delete;
   StepCounts step_counts() const;
 
   // The field's signed distance (normalised units) at xyz (3 floats a point, normalised units); waits.
@@ -82,6 +88,10 @@ class SdfExperiment {
   std::unique_ptr<nn::Optimizer> optimizer_;
   nn::Schedule schedule_;
   std::unique_ptr<data::SdfSampler> sampler_;
+  const data::MeshSdf* mesh_ = nullptr;
+  data::SdfSampleOptions pool_options_;
+  uint32_t refresh_every_ = 0, pools_used_ = 0;
+  std::future<data::SdfSamples> next_pool_;
   std::unique_ptr<render::SphereTracer> tracer_;
   nn::BatchBuffer x_, target_, y_, d_y_;
   gpu::Stream stream_;

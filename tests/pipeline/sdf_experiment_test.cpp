@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/error.hpp"
@@ -53,6 +54,21 @@ TEST_F(GpuTest, SdfSnapshotRoundTripEvaluatesBitForBit) {
   Snapshot image = snap;
   image.description["task"] = "image";
   EXPECT_THROW(SdfExperiment::from_snapshot(ctx(), image, "memory"), Error);
+}
+
+// With pool.refresh_every = 3, steps 4, 7 and 10 train on fresh pools drawn in the background.
+TEST_F(GpuTest, SdfPoolRefreshSwapsInFreshPools) {
+  const Loaded spot("meshes/spot_common3d.obj");
+  json c = ci_config("sdf-rbf", 1024, 4096);
+  c["pool"]["refresh_every"] = 3;
+  SdfExperiment e(ctx(), c, "sdf-rbf", &spot.sdf, {"spot", spot.mesh.transform}, 3, 10);
+  EXPECT_EQ(e.config()["pool"]["refresh_every"], 3);
+  for (int i = 0; i < 10; ++i) e.train_step();
+  const auto r = e.report();
+  EXPECT_EQ(e.pools_used(), 4u);
+  EXPECT_TRUE(std::isfinite(r.loss));
+  c["pool"]["refresh_evry"] = 3;
+  EXPECT_THROW(SdfExperiment(ctx(), c, "sdf-rbf", &spot.sdf, {"spot", spot.mesh.transform}, 3, 10), Error);
 }
 
 // Training lowers the loss, and the field's inside agrees with the mesh's. Bounds: measured on lavapipe
