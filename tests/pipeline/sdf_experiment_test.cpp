@@ -72,8 +72,9 @@ TEST_F(GpuTest, SdfPoolRefreshSwapsInFreshPools) {
 }
 
 // Training lowers the loss, and the field's inside agrees with the mesh's. Bounds: measured on lavapipe
-// after 150 steps of 4096 points from a 2^16 pool (IoU 0.978 / 0.959 / 0.980, Chamfer 0.0011 / 0.0015 /
-// 0.0009 of the diagonal for sdf-rbf spot / sdf-hashgrid spot / sdf-rbf bunny), with margin.
+// with 4096 points a step from a 2^16 pool: sdf-rbf spot (150 steps) IoU 0.978, Chamfer 0.0011 of the
+// diagonal; sdf-hashgrid spot (100 steps: its 16 levels cost ~100 ms a step here) 0.956, 0.0015; sdf-rbf
+// bunny (150 steps) 0.980, 0.0009. Asserted with margin.
 // The exported mesh (64^3) is close to the input: Chamfer-L1 below max_chamfer of the bounding-box diagonal.
 void fit_and_check(gpu::Context& ctx, const std::string& config, const std::string& mesh, uint32_t steps, double min_iou,
                    double max_chamfer) {
@@ -93,7 +94,7 @@ void fit_and_check(gpu::Context& ctx, const std::string& config, const std::stri
 }
 
 TEST_F(GpuTest, SdfRbfFitsSpot) { fit_and_check(ctx(), "sdf-rbf", "meshes/spot_common3d.obj", 150, 0.95, 0.003); }
-TEST_F(GpuTest, SdfHashgridFitsSpot) { fit_and_check(ctx(), "sdf-hashgrid", "meshes/spot_common3d.obj", 150, 0.93, 0.003); }
+TEST_F(GpuTest, SdfHashgridFitsSpot) { fit_and_check(ctx(), "sdf-hashgrid", "meshes/spot_common3d.obj", 100, 0.93, 0.003); }
 TEST_F(GpuTest, SdfRbfFitsBunny) { fit_and_check(ctx(), "sdf-rbf", "meshes/bunny_odedstein.obj", 150, 0.95, 0.003); }
 
 }  // namespace
