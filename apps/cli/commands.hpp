@@ -8,6 +8,7 @@ namespace nf::cli {
 void add_fit(CLI::App& app);
 void add_render(CLI::App& app);
 void add_eval(CLI::App& app);
+void add_export_mesh(CLI::App& app);
 void add_info(CLI::App& app);
 void add_bench(CLI::App& app);
 void add_compare(CLI::App& app);

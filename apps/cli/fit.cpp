@@ -1,8 +1,10 @@
 // nf fit <input> [--field NAME|FILE.json] [--steps N] [--out DIR] [--seed S] [--device I] [--eval-every K]
+// An image input fits an image field; a mesh (.obj, .ply) fits an SDF (fit_mesh.cpp) [--export-mesh RES].
 #include <cstdio>
 #include <memory>
 
 #include "commands.hpp"
+#include "fit_mesh.hpp"
 #include "fresh_report.hpp"
 #include "core/error.hpp"
 #include "core/image_metrics.hpp"
@@ -18,18 +20,37 @@ namespace {
 
 struct FitArgs {
   std::string input;
-  std::string field = "rbf";
+  std::string field;  // default: "rbf" for images, "sdf-rbf" for meshes
   uint32_t steps = 0;
   std::string out = "out";
   uint32_t seed = 0;
   uint32_t eval_every = 0;
   bool no_optimizer_state = false;
   bool quiet = false;
+  uint32_t export_resolution = 0;
   std::vector<std::string> overrides;
   GpuOptions gpu;
 };
 
-void run_fit(const FitArgs& a) {
+void run_fit(FitArgs a) {
+  if (is_mesh_input(a.input)) {
+    if (a.eval_every) fail("nf fit: --eval-every applies to images only");
+    MeshFitArgs m;
+    m.input = a.input;
+    m.field = a.field.empty() ? "sdf-rbf" : a.field;
+    m.out = a.out;
+    m.steps = a.steps;
+    m.seed = a.seed;
+    m.export_resolution = a.export_resolution;
+    m.no_optimizer_state = a.no_optimizer_state;
+    m.quiet = a.quiet;
+    m.overrides = a.overrides;
+    m.gpu = a.gpu;
+    run_fit_mesh(m);
+    return;
+  }
+  if (a.export_resolution) fail("nf fit: --export-mesh applies to mesh inputs (.obj, .ply) only");
+  if (a.field.empty()) a.field = "rbf";
   // Everything that can be wrong with the inputs is checked before anything is created.
   auto config = pipeline::load_config(a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
@@ -104,18 +125,22 @@ void run_fit(const FitArgs& a) {
 
 void add_fit(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
-  auto* cmd = app.add_subcommand("fit", "Fit a field to an image; writes snapshot.nf, render.png, error.png, metrics.json");
-  cmd->add_option("input", args->input, "Input image (PNG, JPEG, EXR, ...)")->required();
+  auto* cmd = app.add_subcommand("fit",
+                                 "Fit a field to an image (writes snapshot.nf, render.png, error.png, metrics.json) or an SDF "
+                                 "to a mesh (.obj/.ply: snapshot.nf, metrics.json, mesh.obj with --export-mesh)");
+  cmd->add_option("input", args->input, "Input image (PNG, JPEG, EXR, ...) or mesh (OBJ, PLY)")->required();
   cmd->add_option("--field", args->field, "Named config (" + [] {
     std::string s;
     for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
     return s;
-  }() + ") or a .json file")->capture_default_str();
+  }() + ") or a .json file; default rbf for images, sdf-rbf for meshes");
   cmd->add_option("--steps", args->steps, "Training steps (default: the config's; schedules scale with it)");
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (initialisation and sampling)")->capture_default_str();
   cmd->add_option("--eval-every", args->eval_every, "Render and score the full image every K steps (metrics.json curve)");
   cmd->add_option("--set", args->overrides, "Override a config value: path.to.key=JSON (repeatable), e.g. schedule.steps=15000");
+  cmd->add_option("--export-mesh", args->export_resolution,
+                  "Meshes: extract the zero level set on a RES^3 grid into DIR/mesh.obj (marching cubes)");
   cmd->add_flag("--no-optimizer-state", args->no_optimizer_state, "Leave the optimizer state out of the snapshot");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
   args->gpu.add_to(*cmd);

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   nf::cli::add_fit(app);
   nf::cli::add_render(app);
   nf::cli::add_eval(app);
+  nf::cli::add_export_mesh(app);
   nf::cli::add_info(app);
   nf::cli::add_bench(app);
   nf::cli::add_compare(app);

@@ -1,4 +1,6 @@
 // nf render DIR/snapshot.nf --out FILE [--width W --height H]
+// SDF snapshots: sphere traced from an orbit camera [--azimuth --elevation --distance --fov --view].
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -8,6 +10,7 @@
 #include "io/image_io.hpp"
 #include "io/snapshot.hpp"
 #include "pipeline/image_experiment.hpp"
+#include "pipeline/sdf_experiment.hpp"
 
 namespace nf::cli {
 namespace {
@@ -15,11 +18,35 @@ namespace {
 struct RenderArgs {
   std::string snapshot, out;
   int width = 0, height = 0;
+  render::OrbitCamera camera;
+  std::string view = "shaded";
+  uint32_t iterations = 0;
   GpuOptions gpu;
 };
 
+void run_render_sdf(const RenderArgs& a, const Snapshot& snap) {
+  render::OrbitCamera cam = a.camera;
+  cam.width = a.width ? a.width : 512;
+  cam.height = a.height ? a.height : 512;
+  if (uint64_t(cam.width) * uint64_t(cam.height) > uint64_t(kMaxImagePixels))
+    fail("render size ", cam.width, "x", cam.height, " is too large (at most ", kMaxImagePixels, " pixels)");
+  cam.basis();  // checks the camera before the GPU starts
+  render::TraceOptions options;
+  options.view = render::parse_trace_view(a.view);
+  if (a.iterations) options.iterations = a.iterations;
+  gpu::Context ctx(a.gpu.context_options());
+  auto e = pipeline::SdfExperiment::from_snapshot(ctx, snap, a.snapshot);
+  const auto t0 = std::chrono::steady_clock::now();
+  const Image img = e->render(cam, options);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  write_image(a.out, img);
+  std::printf("sphere traced %dx%d (%s, %u iterations) in %.0f ms -> %s\n", cam.width, cam.height, a.view.c_str(),
+              options.iterations, ms, a.out.c_str());
+}
+
 void run_render(const RenderArgs& a) {
   const Snapshot snap = read_snapshot(a.snapshot);
+  if (pipeline::is_sdf_snapshot(snap)) return run_render_sdf(a, snap);
   gpu::Context ctx(a.gpu.context_options());
   auto e = pipeline::ImageExperiment::from_snapshot(ctx, snap, a.snapshot, nullptr);
   const int w = a.width ? a.width : e->target_info().width;
@@ -34,11 +61,18 @@ void run_render(const RenderArgs& a) {
 
 void add_render(CLI::App& app) {
   auto args = std::make_shared<RenderArgs>();
-  auto* cmd = app.add_subcommand("render", "Render a snapshot to an image (.png, .jpg or .exr by extension)");
+  auto* cmd = app.add_subcommand("render", "Render a snapshot to an image (.png, .jpg or .exr by extension); SDF snapshots are sphere traced");
   cmd->add_option("snapshot", args->snapshot, "snapshot.nf written by `nf fit`")->required();
   cmd->add_option("--out", args->out, "Output image")->required();
-  cmd->add_option("--width", args->width, "Width (default: the training image's)")->check(CLI::Range(1, 1 << 16));
-  cmd->add_option("--height", args->height, "Height (default: the training image's)")->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--width", args->width, "Width (default: the training image's; 512 for SDF)")->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--height", args->height, "Height (default: the training image's; 512 for SDF)")->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--azimuth", args->camera.azimuth_deg, "SDF: camera azimuth, degrees")->capture_default_str();
+  cmd->add_option("--elevation", args->camera.elevation_deg, "SDF: camera elevation, degrees")->capture_default_str();
+  cmd->add_option("--distance", args->camera.distance, "SDF: camera distance from the centre (normalised units)")
+      ->capture_default_str();
+  cmd->add_option("--fov", args->camera.fov_deg, "SDF: vertical field of view, degrees")->capture_default_str();
+  cmd->add_option("--view", args->view, "SDF: shaded, normals, depth or steps")->capture_default_str();
+  cmd->add_option("--iterations", args->iterations, "SDF: sphere-tracing iterations (default 96)");
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_render(*args); });
 }

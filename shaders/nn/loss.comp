@@ -1,10 +1,10 @@
 #version 460
 // Element-wise regression loss, its gradient and per-workgroup sums for reporting.
 //
-// LOSS (constant 1): 0 = L1 |y - t|, 1 = L2 (y - t)^2. The loss is the mean over n samples x dims outputs
+// LOSS (constant 1): 0 = L1 |y - t|, 1 = L2 (y - t)^2, 2 = MAPE-style (y - t)^2 / (|t| + epsilon) (GNF's SDF loss). The loss is the mean over n samples x dims outputs
 // (PyTorch's reduction='mean'), so d_y = dloss/dy already includes 1 / (n * dims).
-// partials[2 * group] = sum of |y - t| and partials[2 * group + 1] = sum of (y - t)^2 over the group's
-// elements, whichever the loss, so the host can report both (and a training PSNR).
+// partials[3 * group + {0, 1, 2}] = sums of |y - t|, (y - t)^2 and (y - t)^2 / (|t| + epsilon) over the
+// group's elements, whichever the loss, so the host can report all (and a training PSNR).
 #include "common.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -21,19 +21,21 @@ layout(push_constant) uniform Push {
   uint stride;       // feature-major stride of y, t and d_y
   float scale;       // multiplies the loss (1 / (samples of the step * dims) for the mean)
   uint first_group;  // partials of this chunk start here
+  float epsilon;     // MAPE's offset
 } pc;
 
-shared vec2 sums[gl_WorkGroupSize.x];
+shared vec3 sums[gl_WorkGroupSize.x];
 
 void main() {
   uint i = nf_item_index();
-  vec2 acc = vec2(0.0);
+  vec3 acc = vec3(0.0);
   if (i < pc.n) {
     for (uint d = 0; d < DIMS; ++d) {
       uint k = d * pc.stride + i;
       float r = y[k] - t[k];
-      acc += vec2(abs(r), r * r);
-      d_y[k] = pc.scale * (LOSS == 0 ? sign(r) : 2.0 * r);
+      float w = 1.0 / (abs(t[k]) + pc.epsilon);
+      acc += vec3(abs(r), r * r, w * r * r);
+      d_y[k] = pc.scale * (LOSS == 0 ? sign(r) : LOSS == 1 ? 2.0 * r : 2.0 * w * r);
     }
   }
   uint l = gl_LocalInvocationID.x;
@@ -45,7 +47,8 @@ void main() {
   }
   if (l == 0) {
     uint group = pc.first_group + gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
-    partials[2 * group] = sums[0].x;
-    partials[2 * group + 1] = sums[0].y;
+    partials[3 * group] = sums[0].x;
+    partials[3 * group + 1] = sums[0].y;
+    partials[3 * group + 2] = sums[0].z;
   }
 }

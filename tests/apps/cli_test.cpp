@@ -104,6 +104,56 @@ TEST_F(Cli, FitWritesEveryOutputAndRenderAndEvalUseTheSnapshot) {
   EXPECT_NEAR(read_json_file(path("eval.json"))["psnr"].get<double>(), m["psnr"].get<double>(), 0.05);
 }
 
+// A mesh input trains an SDF: snapshot (with the mesh transform), metrics with IoU and Chamfer, the exported
+// mesh in the input's units; export-mesh and eval read the snapshot back.
+TEST_F(Cli, FitOnAMeshWritesSdfOutputsAndExportAndEvalUseTheSnapshot) {
+  const std::string spot = test::shared_data("meshes/spot_common3d.obj");
+  const auto out = path("sdf");
+  const Outcome r = nf("fit " + spot + " --steps 80 --set batch_size=4096 --set pool.size=16384 --export-mesh 24 --out " +
+                       out + " --seed 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* f : {"snapshot.nf", "metrics.json", "mesh.obj"}) EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  const json m = read_json_file(out + "/metrics.json");
+  for (const char* k : {"iou", "chamfer", "steps", "train_seconds", "samples_per_second", "params", "field", "device"})
+    EXPECT_TRUE(m.contains(k)) << k;
+  EXPECT_EQ(m["steps"], 80);
+  EXPECT_EQ(m["field"], "sdf-rbf");
+  EXPECT_GT(m["iou"].get<double>(), 0.5);
+  EXPECT_LE(m["iou"].get<double>(), 1.0);
+  EXPECT_GT(m["chamfer"].get<double>(), 0.0);
+  EXPECT_LT(m["chamfer"].get<double>(), 0.05);
+  EXPECT_NE(r.err.find("ETA"), std::string::npos) << "progress shown";
+  const Snapshot s = read_snapshot(out + "/snapshot.nf");
+  EXPECT_EQ(s.description["task"], "sdf");
+  EXPECT_TRUE(s.description["mesh"].contains("transform"));
+
+  for (const char* view : {"shaded", "normals", "depth", "steps"}) {
+    const Outcome rr = nf("render " + out + "/snapshot.nf --out " + path("v.png") + " --width 32 --height 24 --view " +
+                          view + " --azimuth 40 --iterations 16");
+    ASSERT_EQ(rr.code, 0) << rr.err;
+    const Image v = read_image(path("v.png"));
+    EXPECT_EQ(v.width, 32);
+    EXPECT_EQ(v.height, 24);
+  }
+  expect_clean_failure(nf("render " + out + "/snapshot.nf --out " + path("v.png") + " --view xray"), "xray");
+
+  const Outcome ex = nf("export-mesh " + out + "/snapshot.nf --resolution 24 --out " + path("again.ply"));
+  ASSERT_EQ(ex.code, 0) << ex.err;
+  EXPECT_TRUE(fs::exists(path("again.ply")));
+  const Outcome ev = nf("eval " + out + "/snapshot.nf --reference " + spot + " --resolution 24 --points 65536 --out " +
+                        path("eval.json"));
+  ASSERT_EQ(ev.code, 0) << ev.err;
+  const json e = read_json_file(path("eval.json"));
+  EXPECT_NEAR(e["iou"].get<double>(), m["iou"].get<double>(), 0.05);
+
+  expect_clean_failure(nf("fit " + small_image() + " --steps 2 --export-mesh 16 --out " + path("bad")), "--export-mesh",
+                       path("bad"));
+  expect_clean_failure(nf("export-mesh " + out + "/snapshot.nf --out " + path("m.stl") + " --resolution 8"), "m.stl");
+  expect_clean_failure(nf("fit " + path("missing.obj") + " --out " + path("bad2")), "missing.obj", path("bad2"));
+  expect_clean_failure(nf("fit " + spot + " --field sdf-rbf --set pool.size=0 --out " + path("bad3")), "pool.size",
+                       path("bad3"));
+}
+
 TEST_F(Cli, FreshPrintsTheTableAndWritesItsOutputs) {
   const auto img = small_image();
   const auto out = path("fresh");

@@ -84,7 +84,7 @@ TEST_F(GpuTest, ConfigMistakesAreReportedWithTheirPlace) {
   EXPECT_NE(error_of(c).find("config my.json: unknown key 'optimiser'"), std::string::npos) << error_of(c);
   c = ci_config(256);
   c["loss"]["type"] = "huber";
-  EXPECT_NE(error_of(c).find("unknown loss type 'huber' (known: l1, l2)"), std::string::npos) << error_of(c);
+  EXPECT_NE(error_of(c).find("unknown loss type 'huber' (known: l1, l2, mape)"), std::string::npos) << error_of(c);
   c = ci_config(256);
   c["pixel_coordinates"] = "middle";
   EXPECT_NE(error_of(c).find("pixel_coordinates"), std::string::npos) << error_of(c);

@@ -14,15 +14,19 @@ struct LossPush {
   uint32_t stride;
   float scale;
   uint32_t first_group;
+  float epsilon;
 };
+
+constexpr uint32_t kPartials = 3;  // per workgroup: sum |r|, sum r^2, sum r^2 / (|t| + eps)
 
 }  // namespace
 
-Loss::Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples)
+Loss::Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples, float epsilon)
     : kind_(kind),
+      epsilon_(epsilon),
       dims_(dims),
       partials_(ctx, uint64_t(gpu::Groups::linear(max_samples, kGroupSize).x) *
-                         gpu::Groups::linear(max_samples, kGroupSize).y * 2 * sizeof(float),
+                         gpu::Groups::linear(max_samples, kGroupSize).y * kPartials * sizeof(float),
                 "loss partials", gpu::MemoryUsage::Host),
       program_(ctx, {"nn/loss", std::vector(4, gpu::BindingKind::Storage), sizeof(LossPush), kGroupSize,
                      {uint32_t(kind), dims}}) {
@@ -30,7 +34,10 @@ Loss::Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples
   partials_.upload(std::span<const float>(zeros));
 }
 
-json Loss::config() const { return {{"type", kind_ == LossKind::L1 ? "l1" : "l2"}}; }
+json Loss::config() const {
+  if (kind_ == LossKind::Mape) return {{"type", "mape"}, {"epsilon", epsilon_}};
+  return {{"type", kind_ == LossKind::L1 ? "l1" : "l2"}};
+}
 
 void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& t, const BatchView& d_y, uint32_t n,
                     uint32_t first, uint32_t total) {
@@ -39,9 +46,9 @@ void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& 
   NF_ASSERT(y.dims == dims_ && t.dims == dims_ && d_y.dims == dims_, "loss over ", dims_, " dims given ", y.dims,
             "/", t.dims, "/", d_y.dims);
   NF_ASSERT(y.stride == t.stride && y.stride == d_y.stride, "loss operands must share one stride");
-  const LossPush push{n, y.stride, float(1.0 / (double(total) * dims_)), first / kGroupSize};
+  const LossPush push{n, y.stride, float(1.0 / (double(total) * dims_)), first / kGroupSize, epsilon_};
   const auto groups = gpu::Groups::linear(n, kGroupSize);
-  NF_ASSERT((first / kGroupSize + uint64_t(groups.x) * groups.y) * 8 <= partials_.size(), "loss over ", total,
+  NF_ASSERT((first / kGroupSize + uint64_t(groups.x) * groups.y) * kPartials * sizeof(float) <= partials_.size(), "loss over ", total,
             " samples exceeds its capacity");
   cmd.dispatch(program_, groups,
                {gpu::Bind::in(*y.buffer), gpu::Bind::in(*t.buffer), gpu::Bind::out(*d_y.buffer),
@@ -51,27 +58,29 @@ void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& 
 
 LossReadout Loss::readout(uint32_t n) const {
   const size_t count = (size_t(n) + kGroupSize - 1) / kGroupSize;
-  std::vector<float> p(count * 2);
+  std::vector<float> p(count * kPartials);
   partials_.download(p.data(), p.size() * sizeof(float));
-  double abs_sum = 0, sq_sum = 0;
+  double abs_sum = 0, sq_sum = 0, rel_sum = 0;
   for (size_t i = 0; i < count; ++i) {
-    abs_sum += p[2 * i];
-    sq_sum += p[2 * i + 1];
+    abs_sum += p[kPartials * i];
+    sq_sum += p[kPartials * i + 1];
+    rel_sum += p[kPartials * i + 2];
   }
   const double elements = double(n) * dims_;
-  return {abs_sum / elements, sq_sum / elements};
+  return {abs_sum / elements, sq_sum / elements, rel_sum / elements};
 }
 
 double loss_reference(LossKind kind, std::span<const double> y, std::span<const double> t, std::span<double> d_y,
-                      uint32_t dims, uint32_t n, uint32_t stride) {
+                      uint32_t dims, uint32_t n, uint32_t stride, double epsilon) {
   const double scale = 1.0 / (double(n) * dims);
   double total = 0;
   for (uint32_t d = 0; d < dims; ++d)
     for (uint32_t i = 0; i < n; ++i) {
       const size_t k = size_t(d) * stride + i;
       const double r = y[k] - t[k];
-      total += kind == LossKind::L1 ? std::abs(r) : r * r;
-      d_y[k] = scale * (kind == LossKind::L1 ? (r > 0 ? 1.0 : (r < 0 ? -1.0 : 0.0)) : 2.0 * r);
+      const double w = kind == LossKind::Mape ? 1.0 / (std::abs(t[k]) + epsilon) : 1.0;
+      total += kind == LossKind::L1 ? std::abs(r) : w * r * r;
+      d_y[k] = scale * (kind == LossKind::L1 ? (r > 0 ? 1.0 : (r < 0 ? -1.0 : 0.0)) : 2.0 * w * r);
     }
   return total * scale;
 }
@@ -83,6 +92,11 @@ const LossRegistry& losses() {
                                     })
                                     .add("l2", [](ConfigReader&, gpu::Context& ctx, uint32_t dims, uint32_t max) {
                                       return std::make_unique<Loss>(ctx, LossKind::L2, dims, max);
+                                    })
+                                    .add("mape", [](ConfigReader& c, gpu::Context& ctx, uint32_t dims, uint32_t max) {
+                                      const auto eps = c.get<float>("epsilon", 0.1f);
+                                      if (!(eps > 0.0f)) fail(c.where(), ": epsilon must be > 0");
+                                      return std::make_unique<Loss>(ctx, LossKind::Mape, dims, max, eps);
                                     });
   return r;
 }

@@ -1,0 +1,106 @@
+#include "fit_mesh.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "data/mesh.hpp"
+#include "data/mesh_sdf.hpp"
+#include "io/snapshot.hpp"
+#include "output.hpp"
+#include "pipeline/configs.hpp"
+#include "pipeline/sdf_export.hpp"
+#include "pipeline/sdf_fit.hpp"
+#include "pipeline/sdf_metrics.hpp"
+
+namespace nf::cli {
+
+bool is_mesh_input(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return ext == ".obj" || ext == ".ply";
+}
+
+void run_fit_mesh(const MeshFitArgs& a) {
+  using Clock = std::chrono::steady_clock;
+  auto config = pipeline::load_config(a.field);
+  for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
+  const auto loaded = data::load_mesh(a.input);
+  const auto t_pool = Clock::now();
+  const data::MeshSdf truth(loaded.mesh);
+  gpu::Context ctx(a.gpu.context_options());
+  std::optional<uint32_t> steps;
+  if (a.steps) steps = a.steps;
+  pipeline::SdfExperiment experiment(ctx, config.value, config.name, &truth, {a.input, loaded.transform}, a.seed, steps);
+  const double pool_seconds = std::chrono::duration<double>(Clock::now() - t_pool).count();
+  OutputDir out(a.out);
+  if (!a.quiet)
+    std::fprintf(stderr,
+                 "nf fit: %s (%llu triangles%s) with '%s' on %s: %u steps of %u points from a pool of %u (%.1f s), "
+                 "%llu parameters\n",
+                 a.input.c_str(), static_cast<unsigned long long>(loaded.report.triangles),
+                 loaded.report.closed() ? ", closed" : ", open", config.name.c_str(), ctx.info().name.c_str(),
+                 experiment.total_steps(), experiment.batch_size(), experiment.pool_size(), pool_seconds,
+                 static_cast<unsigned long long>(experiment.field().parameter_count()));
+  pipeline::FitOptions options;
+  if (!a.quiet) options.progress = print_progress;
+  const auto result = pipeline::fit_sdf(experiment, options);
+
+  const auto t_eval = Clock::now();
+  const double iou = pipeline::sdf_iou(experiment, truth, a.iou_points, uint64_t(a.seed) + 12345);
+  double eval_seconds = std::chrono::duration<double>(Clock::now() - t_eval).count();
+  json chamfer = nullptr;
+  double export_seconds = 0;
+  std::optional<render::IsoMesh> exported;
+  if (a.export_resolution) {
+    const auto t_export = Clock::now();
+    exported = pipeline::extract_sdf_mesh(experiment, a.export_resolution);
+    export_seconds = std::chrono::duration<double>(Clock::now() - t_export).count();
+    const auto t_chamfer = Clock::now();
+    if (!exported->triangles.empty())
+      chamfer = pipeline::chamfer_l1(pipeline::as_mesh(*exported), loaded.mesh, 1u << 16, uint64_t(a.seed) + 777);
+    eval_seconds += std::chrono::duration<double>(Clock::now() - t_chamfer).count();
+  }
+  write_snapshot(out.path("snapshot.nf"), experiment.snapshot(!a.no_optimizer_state));
+
+  const auto counts = experiment.step_counts();
+  json metrics = {{"iou", iou},
+                  {"chamfer", chamfer},
+                  {"iou_points", a.iou_points},
+                  {"steps", result.last.step},
+                  {"train_seconds", result.train_seconds},
+                  {"steps_per_second", result.last.step / result.train_seconds},
+                  {"samples_per_second", double(result.last.step) * experiment.batch_size() / result.train_seconds},
+                  {"gpu_ms_per_step", result.last.gpu_ms},
+                  {"batch_size", experiment.batch_size()},
+                  {"pool_size", experiment.pool_size()},
+                  {"pool_seconds", pool_seconds},
+                  {"final_loss", result.last.loss},
+                  {"params", experiment.field().parameter_count()},
+                  {"field", config.name},
+                  {"config", experiment.config()},
+                  {"device", ctx.info().name},
+                  {"input", a.input},
+                  {"triangles", loaded.report.triangles},
+                  {"seed", a.seed},
+                  {"dispatches_per_step", counts.dispatches},
+                  {"submits_per_step", counts.submits},
+                  {"peak_device_bytes", ctx.memory().peak_bytes},
+                  {"eval_seconds", eval_seconds}};
+  if (exported) {
+    metrics["export_resolution"] = a.export_resolution;
+    metrics["export_seconds"] = export_seconds;
+    metrics["export_triangles"] = exported->triangles.size();
+    render::write_iso_mesh(out.path("mesh.obj"), pipeline::to_mesh_units(std::move(*exported), loaded.transform));
+  }
+  write_json(out.path("metrics.json"), metrics);
+  out.commit();
+  if (chamfer.is_number()) std::printf("chamfer %.5f (of the bounding-box diagonal)  ", chamfer.get<double>());
+  std::printf("iou %.4f  steps %u  train %.1f s  (%.0f samples/s)  -> %s\n", iou, result.last.step,
+              result.train_seconds, metrics["samples_per_second"].get<double>(), a.out.c_str());
+}
+
+}  // namespace nf::cli
