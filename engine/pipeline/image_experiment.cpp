@@ -81,26 +81,17 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   // Chunks: as many samples as the field holds; several chunks start at multiples of the loss's alignment.
   chunk_ = std::min(field_->max_batch(), batch_);
   if (chunk_ < batch_) chunk_ = chunk_ / nn::Loss::kChunkAlign * nn::Loss::kChunkAlign;
-  auto loss_cfg = c.child("loss");
-  if (!loss_cfg.has("type")) fail(where, ": missing \"loss\" with a \"type\"");
-  loss_ = nn::losses().create(loss_cfg, ctx, channels, batch_);
-  auto opt_cfg = c.child("optimizer");
-  if (!opt_cfg.has("type")) fail(where, ": missing \"optimizer\" with a \"type\"");
-  optimizer_ = nn::optimizers().create(opt_cfg, ctx, field_->parameters());
-  auto sched_cfg = c.child("schedule");
-  schedule_ = nn::Schedule::from_config(sched_cfg);
+  training_ = Training::from_config(c, ctx, field_->parameters(), channels, batch_, where);
   c.finish();
 
   config_ = {{"description", description},
              {"field", field_->config()},
-             {"loss", loss_->config()},
-             {"optimizer", optimizer_->config()},
-             {"schedule", schedule_.config()},
              {"steps", total_steps_},
              {"sampling", sampling},
              {"chunk_size", chunk_},
              {"pixel_coordinates", coordinates_name(coordinates_)},
              {"color", color}};
+  training_.describe(config_);
   if (sampling_ == data::ImageSampler::Mode::Random) config_["batch_size"] = batch_;
   if (pixel_stride > 1) config_["pixel_stride"] = pixel_stride;
   if (config.contains("init")) config_["init"] = config["init"];  // the FreSh pick, recorded
@@ -135,7 +126,7 @@ std::unique_ptr<ImageExperiment> ImageExperiment::from_snapshot(gpu::Context& ct
       fail("snapshot ", path, ": holds ", snapshot.parameters.size(), " parameter values, but its config builds ",
            store.size());
     store.upload(snapshot.parameters);
-    if (snapshot.optimizer) e->optimizer_->set_state(*snapshot.optimizer);
+    if (snapshot.optimizer) e->training_.optimizer->set_state(*snapshot.optimizer);
     e->step_ = d.at("step").get<uint32_t>();
     return e;
   } catch (const json::exception& ex) {
@@ -158,10 +149,10 @@ void ImageExperiment::train_step(gpu::Profiler* profiler) {
     const uint32_t n = std::min(chunk_, batch_ - first);
     sampler_->sample(cmd, seed_, step, n, x_.view(), target_.view(), first);
     field_->forward(cmd, x_.view(), y_.view(), n);
-    loss_->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
+    training_.loss->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
     field_->backward(cmd, x_.view(), d_y_.view(), n);
   }
-  optimizer_->step(cmd, step, float(schedule_.factor(step, total_steps_) * lr_scale_));
+  training_.optimizer->step(cmd, step, float(training_.schedule.factor(step, total_steps_) * lr_scale_));
   if (timer) cmd.write_timestamp(*timer, 1);
   stream_.submit();
   step_ = step;
@@ -172,8 +163,8 @@ StepReport ImageExperiment::report() {
   StepReport r;
   r.step = step_;
   if (step_ == 0) return r;
-  const auto readout = loss_->readout(batch_);
-  r.loss = loss_->value(readout);
+  const auto readout = training_.loss->readout(batch_);
+  r.loss = training_.loss->value(readout);
   r.batch_psnr = readout.mean_sq > 0 ? -10.0 * std::log10(readout.mean_sq) : INFINITY;
   if (!timers_.empty()) r.gpu_ms = timers_[(step_ - 1) % 2]->elapsed_ms(0, 1);
   return r;
@@ -200,7 +191,7 @@ Snapshot ImageExperiment::snapshot(bool with_optimizer) {
                    {"step", step_},
                    {"seed", seed_}};
   s.parameters = field_->parameters().download();
-  if (with_optimizer) s.optimizer = optimizer_->state();
+  if (with_optimizer) s.optimizer = training_.optimizer->state();
   return s;
 }
 

@@ -28,8 +28,7 @@
 #include "gpu/timestamps.hpp"
 #include "io/snapshot.hpp"
 #include "nn/losses/loss.hpp"
-#include "nn/optimizers/optimizer.hpp"
-#include "nn/optimizers/schedule.hpp"
+#include "pipeline/training.hpp"
 #include "render/image_render.hpp"
 
 namespace nf::pipeline {
@@ -107,9 +106,7 @@ class ImageExperiment {
   data::ImageSampler::Mode sampling_ = data::ImageSampler::Mode::Random;
   PixelCoordinates coordinates_ = PixelCoordinates::Centers;
   std::unique_ptr<fields::Field> field_;
-  std::unique_ptr<nn::Loss> loss_;
-  std::unique_ptr<nn::Optimizer> optimizer_;
-  nn::Schedule schedule_;
+  Training training_;
   std::unique_ptr<data::ImageSampler> sampler_;
   std::unique_ptr<render::ImageRenderer> renderer_;
   nn::BatchBuffer x_, target_, y_, d_y_;

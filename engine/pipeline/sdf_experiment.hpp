@@ -26,10 +26,8 @@
 #include "gpu/stream.hpp"
 #include "gpu/timestamps.hpp"
 #include "io/snapshot.hpp"
-#include "nn/losses/loss.hpp"
-#include "nn/optimizers/optimizer.hpp"
-#include "nn/optimizers/schedule.hpp"
 #include "pipeline/image_experiment.hpp"
+#include "pipeline/training.hpp"
 #include "render/sphere_trace.hpp"
 
 namespace nf::pipeline {
@@ -84,9 +82,7 @@ class SdfExperiment {
   uint32_t seed_;
   uint32_t total_steps_ = 0, step_ = 0, batch_ = 0, chunk_ = 0;
   std::unique_ptr<fields::Field> field_;
-  std::unique_ptr<nn::Loss> loss_;
-  std::unique_ptr<nn::Optimizer> optimizer_;
-  nn::Schedule schedule_;
+  Training training_;
   std::unique_ptr<data::SdfSampler> sampler_;
   const data::MeshSdf* mesh_ = nullptr;
   data::SdfSampleOptions pool_options_;
