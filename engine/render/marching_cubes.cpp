@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "gpu/context.hpp"
 #include "io/atomic_file.hpp"
+#include "render/mc_table.hpp"
 
 namespace nf::render {
 
@@ -19,10 +20,6 @@ Vec3 GridSpec::point(uint32_t i, uint32_t j, uint32_t k) const {
 }
 
 namespace {
-
-// The six tetrahedra of a cube around the diagonal 0-7 (corner c = x + 2y + 4z): each is a monotone path
-// 0 -> a -> b -> 7.
-constexpr int kTets[6][4] = {{0, 1, 3, 7}, {0, 1, 5, 7}, {0, 2, 3, 7}, {0, 2, 6, 7}, {0, 4, 5, 7}, {0, 4, 6, 7}};
 
 class Extractor {
  public:
@@ -41,7 +38,7 @@ class Extractor {
   void add_edges(const uint32_t* e) {
     for (int q = 0; q < 6; ++q)
       if (e[q] >= uint64_t(n_) * n_ * n_) fail("isosurface: GPU triangle refers to grid point ", e[q], " (out of range)");
-    mesh_.triangles.push_back({vertex(e[0], e[1]), vertex(e[2], e[3]), vertex(e[4], e[5])});
+    add(vertex(e[0], e[1]), vertex(e[2], e[3]), vertex(e[4], e[5]));
   }
 
  private:
@@ -83,42 +80,30 @@ class Extractor {
     return index;
   }
 
-  // Adds triangle (a, b, c), flipped if needed so that its normal points from `inside` toward `outside`.
-  void triangle(uint32_t a, uint32_t b, uint32_t c, const Vec3& inside, const Vec3& outside) {
-    if (a == b || b == c || a == c) return;
-    const auto& p = mesh_.vertices;
-    const Vec3 n = cross(p[b] - p[a], p[c] - p[a]);
-    if (dot(n, outside - inside) < 0) std::swap(b, c);
-    mesh_.triangles.push_back({a, b, c});
-  }
-
   void cube(uint32_t i, uint32_t j, uint32_t k) {
     uint64_t corner[8];
-    int inside = 0;
+    int mask = 0;
     for (int c = 0; c < 8; ++c) {
       corner[c] = id(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1));
-      inside += value(corner[c]) < 0;
+      if (value(corner[c]) < 0) mask |= 1 << c;
     }
-    if (inside == 0 || inside == 8) return;
-    for (const auto& tet : kTets) {
-      uint64_t in[4], out[4];
-      int ni = 0, no = 0;
-      for (int c : tet) (value(corner[c]) < 0 ? in[ni++] : out[no++]) = corner[c];
-      if (ni == 0 || no == 0) continue;
-      Vec3 ci, co;
-      for (int q = 0; q < ni; ++q) ci = ci + position(in[q]) / ni;
-      for (int q = 0; q < no; ++q) co = co + position(out[q]) / no;
-      if (ni == 1) {
-        triangle(vertex(in[0], out[0]), vertex(in[0], out[1]), vertex(in[0], out[2]), ci, co);
-      } else if (no == 1) {
-        triangle(vertex(in[0], out[0]), vertex(in[1], out[0]), vertex(in[2], out[0]), ci, co);
-      } else {  // two and two: the quad a-c, a-d, b-d, b-c
-        const uint32_t ac = vertex(in[0], out[0]), ad = vertex(in[0], out[1]), bd = vertex(in[1], out[1]),
-                       bc = vertex(in[1], out[0]);
-        triangle(ac, ad, bd, ci, co);
-        triangle(ac, bd, bc, ci, co);
+    if (mask == 0 || mask == 255) return;
+    const McCase& mc = mc_case_table()[mask];
+    const auto& ends = mc_edge_corners();
+    for (int t = 0; t < mc.triangles; ++t) {
+      uint32_t v[3];
+      for (int q = 0; q < 3; ++q) {
+        const uint64_t a = corner[ends[mc.edges[3 * t + q]][0]], b = corner[ends[mc.edges[3 * t + q]][1]];
+        v[q] = value(a) < 0 ? vertex(a, b) : vertex(b, a);
       }
+      add(v[0], v[1], v[2]);
     }
+  }
+
+  // Triangles whose corners weld together (a grid value of exactly 0 puts several edges' vertices on one
+  // grid point) are dropped.
+  void add(uint32_t a, uint32_t b, uint32_t c) {
+    if (a != b && b != c && a != c) mesh_.triangles.push_back({a, b, c});
   }
 
   struct PairHash {
@@ -144,10 +129,10 @@ IsoMesh extract_isosurface(std::span<const float> values, const GridSpec& grid) 
 }
 
 namespace {
-struct TetraPush {
+struct CubesPush {
   uint32_t res, k0, layers, capacity;
 };
-constexpr uint32_t kTetraGroup = 64;
+constexpr uint32_t kCubesGroup = 64;
 }  // namespace
 
 GpuIsosurface::GpuIsosurface(gpu::Context& ctx, uint32_t max_triangles, uint64_t max_slab_bytes)
@@ -156,8 +141,11 @@ GpuIsosurface::GpuIsosurface(gpu::Context& ctx, uint32_t max_triangles, uint64_t
       slab_bytes_(std::min<uint64_t>(max_slab_bytes, ctx.info().max_storage_buffer_range)),
       counter_(ctx, 4, "isosurface triangle count", gpu::MemoryUsage::Host),
       triangles_(ctx, uint64_t(max_triangles) * 24, "isosurface triangles"),
-      program_(ctx, {"render/mc_tetra", std::vector(3, gpu::BindingKind::Storage), sizeof(TetraPush), kTetraGroup, {}}) {
+      cases_(ctx, mc_case_words().size() * 4, "marching-cubes cases"),
+      program_(ctx, {"render/mc_cubes", std::vector(4, gpu::BindingKind::Storage), sizeof(CubesPush), kCubesGroup, {}}) {
   NF_ASSERT(max_triangles > 0, "isosurface with no room for triangles");
+  const auto words = mc_case_words();
+  cases_.upload(words.data(), words.size() * 4);
 }
 
 IsoMesh GpuIsosurface::extract(gpu::Stream& stream, std::span<const float> values, const GridSpec& grid) {
@@ -176,9 +164,9 @@ IsoMesh GpuIsosurface::extract(gpu::Stream& stream, std::span<const float> value
     slab.upload(values.data() + plane * k0, plane * (count_layers + 1) * sizeof(float));
     gpu::CommandList& cmd = stream.begin();
     cmd.fill(counter_, 0);
-    cmd.dispatch(program_, gpu::Groups::linear(uint64_t(n - 1) * (n - 1), kTetraGroup),
-                 {gpu::Bind::in(slab), gpu::Bind::inout(counter_), gpu::Bind::out(triangles_)},
-                 TetraPush{n, k0, count_layers, capacity_});
+    cmd.dispatch(program_, gpu::Groups::linear(uint64_t(n - 1) * (n - 1), kCubesGroup),
+                 {gpu::Bind::in(slab), gpu::Bind::inout(counter_), gpu::Bind::out(triangles_), gpu::Bind::in(cases_)},
+                 CubesPush{n, k0, count_layers, capacity_});
     stream.submit();
     stream.wait();
     uint32_t count = 0;
@@ -227,7 +215,7 @@ void write_iso_mesh(const std::string& path, const IsoMesh& m) {
   std::string out;
   if (ext == ".obj") {
     out.reserve(m.vertices.size() * 80 + m.triangles.size() * 40);
-    out += "# nf: zero level set (marching tetrahedra)\n";
+    out += "# nf: zero level set (marching cubes)\n";
     char line[160];
     for (const auto& v : m.vertices) {
       std::snprintf(line, sizeof line, "v %.7g %.7g %.7g\n", v.x, v.y, v.z);
@@ -243,7 +231,7 @@ void write_iso_mesh(const std::string& path, const IsoMesh& m) {
       out += line;
     }
   } else if (ext == ".ply") {
-    out = "ply\nformat binary_little_endian 1.0\ncomment nf: zero level set (marching tetrahedra)\nelement vertex " +
+    out = "ply\nformat binary_little_endian 1.0\ncomment nf: zero level set (marching cubes)\nelement vertex " +
           std::to_string(m.vertices.size()) +
           "\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nproperty float ny\nproperty "
           "float nz\nelement face " +

@@ -1,12 +1,11 @@
 #pragma once
 // Zero level set of a scalar field sampled on a regular grid, as a closed triangle mesh.
 //
-// The grid holds res^3 values at the points lo + (hi - lo) * (i, j, k) / (res - 1), x fastest. Each grid
-// cube is split into six tetrahedra around its main diagonal (corner 0 to corner 7); the split of every cube
-// face matches its neighbour's, so the surface has no cracks: where the field is negative well inside the
-// grid's border, every edge of the output is shared by exactly two triangles ("marching tetrahedra", chosen
-// over the 256-case cube table for its small, checkable case analysis: 0, 1 or 2 triangles per
-// tetrahedron). Vertices lie on grid edges (linear interpolation of the two values) and are welded by edge,
+// The grid holds res^3 values at the points lo + (hi - lo) * (i, j, k) / (res - 1), x fastest. Marching
+// cubes with a case table derived in render/mc_table.hpp: ambiguous cube faces always separate their
+// inside corners, the same decision in both cubes sharing a face, so the surface has no cracks: where the
+// field is negative well inside the grid's border, every edge of the output is shared by exactly two
+// triangles. Vertices lie on grid edges (linear interpolation of the two values) and are welded by edge,
 // so the mesh is indexed. Triangles are counter-clockwise seen from the positive side (outward for an
 // SDF, positive outside). Normals: the grid's gradient by central differences (one-sided at the border),
 // interpolated along the edge and normalised.
@@ -38,7 +37,7 @@ struct GridSpec {
 // values: resolution^3 samples, x fastest. Throws on a size mismatch or a resolution under 2.
 IsoMesh extract_isosurface(std::span<const float> values, const GridSpec& grid);
 
-// The same surface with the case analysis on the GPU (shaders/render/mc_tetra.comp): the grid goes up in
+// The same surface with the case analysis on the GPU (shaders/render/mc_cubes.comp): the grid goes up in
 // slabs of cube layers (each slab's values within the buffer limit), each slab's triangles come back as
 // grid edges, and the host welds and interpolates them exactly as extract_isosurface() does, so the two
 // agree triangle for triangle (up to order). max_triangles: the output buffer per slab (slabs shrink when
@@ -52,7 +51,7 @@ class GpuIsosurface {
   gpu::Context& ctx_;
   uint32_t capacity_;
   uint64_t slab_bytes_;
-  gpu::Buffer counter_, triangles_;
+  gpu::Buffer counter_, triangles_, cases_;
   gpu::Program program_;
 };
 
