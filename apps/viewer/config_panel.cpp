@@ -108,7 +108,8 @@ void ConfigEdits::edit(const std::string& assignment) {
 }
 
 ConfigRequest draw_config_panel(const std::string& config_name, const std::vector<std::string>& choices,
-                                ConfigEdits& edits, const std::vector<std::string>& losses, std::string& set_text) {
+                                ConfigEdits& edits, const std::vector<std::string>& losses,
+                                std::string& set_text) {
   ConfigRequest r;
   if (ImGui::BeginCombo("config", config_name.c_str())) {
     for (const auto& n : choices)
@@ -127,7 +128,8 @@ ConfigRequest draw_config_panel(const std::string& config_name, const std::vecto
   const std::string loss = edited["loss"].value("type", losses.front());
   if (ImGui::BeginCombo("loss", loss.c_str())) {
     for (const auto& l : losses)
-      if (ImGui::Selectable(l.c_str(), loss == l)) edited["loss"] = json::object({{"type", l}});  // its own defaults
+      if (ImGui::Selectable(l.c_str(), loss == l))
+        edited["loss"] = json::object({{"type", l}});  // its own defaults
     ImGui::EndCombo();
   }
   edit_int("steps", edited, "steps", 1000);

@@ -44,7 +44,8 @@ struct ConfigRequest {
 // "key=JSON" field (set_text keeps it between frames), and, when a rebuild is pending, a clear
 // re-initialisation warning with Apply / Discard. Widgets edit edits.edited() directly.
 ConfigRequest draw_config_panel(const std::string& config_name, const std::vector<std::string>& choices,
-                                ConfigEdits& edits, const std::vector<std::string>& losses, std::string& set_text);
+                                ConfigEdits& edits, const std::vector<std::string>& losses,
+                                std::string& set_text);
 
 // CAM's modulation block with the viewer's defaults (32x32 grids, lr scale 10), for "modulation" in an MLP.
 const json& cam_modulation();

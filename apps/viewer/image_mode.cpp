@@ -329,7 +329,8 @@ void ImageMode::run_fresh(bool apply_pick) {
   o.inits = uint32_t(std::max(1, fresh_inits_));
   fresh_ = pipeline::fresh_select(ctx_, edits_.edited(), "viewer config " + config_name_,
                                   pipeline::prepare_target(raw_, edits_.edited()), o);
-  notice_ = cat("FreSh picks ", fresh_->parameter, " = ", fresh_->selected_value(), " (", fresh_->seconds, " s)");
+  notice_ =
+      cat("FreSh picks ", fresh_->parameter, " = ", fresh_->selected_value(), " (", fresh_->seconds, " s)");
   if (apply_pick) apply_fresh_pick();
 }
 
@@ -353,7 +354,8 @@ void ImageMode::draw_fresh() {
   for (const auto& c : fresh_->candidates) w1.push_back(std::isfinite(c.mean_w1) ? float(c.mean_w1) : 0.0f);
   const std::string label = cat("W1 vs ", fresh_->parameter, " (", fresh_->candidates.front().value, " .. ",
                                 fresh_->candidates.back().value, ")");
-  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(0, 80));
+  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX,
+                   ImVec2(0, 80));
   ImGui::Text("pick: %s = %g", fresh_->parameter.c_str(), fresh_->selected_value());
   ImGui::SameLine();
   if (ImGui::Button("Apply pick (re-initialise)")) guarded(error_, [&] { apply_fresh_pick(); });

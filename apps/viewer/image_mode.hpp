@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
 #include "config_panel.hpp"
+#include "core/config.hpp"
 #include "core/image.hpp"
 #include "gpu/buffer.hpp"
 #include "mode.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// A task mode of the viewer: what is trained and shown (ImageMode now; SDF and radiance-field modes plug in
+// A task mode of the viewer: what is trained and shown (ImageMode, SdfMode; radiance-field modes plug in
 // the same way). The viewer (ViewerApp) owns the training loop, the frame budget, the common panel, plots
 // and keys; a mode owns its experiment, its hyperparameter and view widgets, its viewport contents and its
 // files. Modes never touch the window: the viewport is drawn from the buffer a mode returns in viewport().
@@ -42,7 +42,8 @@ double action_number(const std::string& action, const std::string& text, double 
 
 // Push constants that show width x height texels of plane 0 with their top-left corner at framebuffer
 // (x0, y0), zoom framebuffer pixels per texel, clipped to rect (no split).
-ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width, uint32_t height);
+ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width,
+                         uint32_t height);
 
 class Mode {
  public:

@@ -26,6 +26,14 @@ constexpr double kSliceRange = 0.5;  // the slice's colours saturate at |sdf| = 
 constexpr uint64_t kIouSeed = 4242;
 const char* const kViewNames[] = {"shaded", "normals", "depth", "steps", "slice"};
 
+// The orbit camera the views start from (and "reset camera" returns to): nf render's angles, a little
+// farther so that the whole box [-1, 1]^3 is in view.
+render::OrbitCamera initial_camera() {
+  render::OrbitCamera c;
+  c.distance = 3.5;
+  return c;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -46,7 +54,7 @@ bool is_mesh_path(const std::string& path) {
 }
 
 SdfMode::SdfMode(gpu::Context& ctx, const SdfModeOptions& options)
-    : ctx_(ctx), seed_(options.seed), iou_points_(options.iou_points) {
+    : ctx_(ctx), seed_(options.seed), iou_points_(options.iou_points), camera_(initial_camera()) {
   if (!is_mesh_path(options.input)) {
     load_snapshot(options.input);
     if (options.overrides.empty()) return;
@@ -86,8 +94,9 @@ void SdfMode::install(std::unique_ptr<pipeline::SdfExperiment> e, Target target,
 }
 
 void SdfMode::rebuild(const json& config) {
-  auto e = std::make_unique<pipeline::SdfExperiment>(ctx_, config, config_name_, target_.truth.get(),
-                                                     pipeline::SdfTargetInfo{target_.input, target_.transform}, seed_);
+  auto e = std::make_unique<pipeline::SdfExperiment>(
+      ctx_, config, config_name_, target_.truth.get(),
+      pipeline::SdfTargetInfo{target_.input, target_.transform}, seed_);
   install(std::move(e), target_, config);
 }
 
@@ -150,7 +159,8 @@ void SdfMode::refresh_view(double now_s) {
     cam.height = e.height;
     render::TraceOptions o;
     o.view = render::TraceView(int(view_) - 1);
-    o.iterations = dragging_ ? std::min<uint32_t>(uint32_t(iterations_), kPreviewIterations) : uint32_t(iterations_);
+    o.iterations =
+        dragging_ ? std::min<uint32_t>(uint32_t(iterations_), kPreviewIterations) : uint32_t(iterations_);
     pack_image(experiment_->render(cam, o), texels);
   }
   shown_width_ = e.width;
@@ -224,7 +234,8 @@ bool SdfMode::action(const std::string& a) {
     char tail = 0;
     if (std::sscanf(arg.c_str(), "%lf,%lf,%lf%c", &az, &el, &dist, &tail) != 3 || !(el >= -85 && el <= 85) ||
         !(dist >= 0.3 && dist <= 12))
-      fail("action ", a, ": expected camera:AZIMUTH,ELEVATION,DISTANCE (degrees, |elevation| <= 85, distance in "
+      fail("action ", a,
+           ": expected camera:AZIMUTH,ELEVATION,DISTANCE (degrees, |elevation| <= 85, distance in "
            "[0.3, 12])");
     camera_.azimuth_deg = az;
     camera_.elevation_deg = el;
@@ -262,7 +273,8 @@ bool SdfMode::action(const std::string& a) {
 }
 
 std::string SdfMode::action_help() const {
-  return "view:shaded|normals|depth|steps|slice, slice:C, camera:AZ,EL,DIST, scale:S, iterations:K, field:NAME, "
+  return "view:shaded|normals|depth|steps|slice, slice:C, camera:AZ,EL,DIST, scale:S, iterations:K, "
+         "field:NAME, "
          "lr:VALUE, set:key=JSON, export-res:R, export:FILE, open:FILE, save:FILE, load:FILE";
 }
 
@@ -270,9 +282,11 @@ void SdfMode::export_mesh(const std::string& path, uint32_t resolution) {
   const auto t0 = std::chrono::steady_clock::now();
   auto mesh = pipeline::extract_sdf_mesh(*experiment_, resolution);
   if (mesh.triangles.empty())
-    fail("mesh ", path, ": the field has no zero crossing on the ", resolution, "^3 grid (nothing to export)");
+    fail("mesh ", path, ": the field has no zero crossing on the ", resolution,
+         "^3 grid (nothing to export)");
   const size_t triangles = mesh.triangles.size();
-  render::write_iso_mesh(path, pipeline::to_mesh_units(std::move(mesh), experiment_->target_info().transform));
+  render::write_iso_mesh(path,
+                         pipeline::to_mesh_units(std::move(mesh), experiment_->target_info().transform));
   notice_ = cat("exported ", path, ": ", triangles, " triangles at ", resolution, "^3 in ",
                 std::round(seconds_since(t0) * 10) / 10, " s");
 }
@@ -298,7 +312,8 @@ void SdfMode::save_snapshot(const std::string& path) {
 void SdfMode::load_snapshot(const std::string& path) {
   const Snapshot s = read_snapshot(path);
   if (!pipeline::is_sdf_snapshot(s))
-    fail("snapshot ", path, ": not an SDF snapshot (image snapshots open in the image mode: nf-viewer FILE.nf)");
+    fail("snapshot ", path,
+         ": not an SDF snapshot (image snapshots open in the image mode: nf-viewer FILE.nf)");
   std::string source;
   try {
     source = s.description.at("mesh").at("source").get<std::string>();
@@ -326,35 +341,37 @@ void SdfMode::load_snapshot(const std::string& path) {
 json SdfMode::report(const ViewRect& rect) const {
   const Placement p = placement(rect);
   const auto& c = camera_;
-  return {{"view", int(view_)},
-          {"view_name", kViewNames[int(view_) - 1]},
-          {"config", config_name_},
-          {"rebuilds", rebuilds_},
-          {"input", target_.input},
-          {"can_train", can_train()},
-          {"iou", iou_ ? *iou_ : 0.0},
-          {"camera",
-           {{"azimuth", c.azimuth_deg},
-            {"elevation", c.elevation_deg},
-            {"distance", c.distance},
-            {"fov", c.fov_deg},
-            {"target", {c.target.x, c.target.y, c.target.z}}}},
-          {"slice", slice_},
-          {"scale", scale_},
-          {"iterations", iterations_},
-          {"render_ms", render_ms_},
-          {"image",
-           {{"x0", p.x0}, {"y0", p.y0}, {"zoom", p.zoom}, {"width", shown_width_}, {"height", shown_height_}}}};
+  return {
+      {"view", int(view_)},
+      {"view_name", kViewNames[int(view_) - 1]},
+      {"config", config_name_},
+      {"rebuilds", rebuilds_},
+      {"input", target_.input},
+      {"can_train", can_train()},
+      {"iou", iou_ ? *iou_ : 0.0},
+      {"camera",
+       {{"azimuth", c.azimuth_deg},
+        {"elevation", c.elevation_deg},
+        {"distance", c.distance},
+        {"fov", c.fov_deg},
+        {"target", {c.target.x, c.target.y, c.target.z}}}},
+      {"slice", slice_},
+      {"scale", scale_},
+      {"iterations", iterations_},
+      {"render_ms", render_ms_},
+      {"image",
+       {{"x0", p.x0}, {"y0", p.y0}, {"zoom", p.zoom}, {"width", shown_width_}, {"height", shown_height_}}}};
 }
 
 std::string SdfMode::status() const {
-  return cat(std::filesystem::path(target_.input).filename().string(), ", ", config_name_, ", step ", steps_done(),
-             "/", total_steps(), target_.truth ? "" : " (viewing only)");
+  return cat(std::filesystem::path(target_.input).filename().string(), ", ", config_name_, ", step ",
+             steps_done(), "/", total_steps(), target_.truth ? "" : " (viewing only)");
 }
 
 void SdfMode::draw_panel() {
   if (ImGui::CollapsingHeader("Field", ImGuiTreeNodeFlags_DefaultOpen)) {
-    const ConfigRequest r = draw_config_panel(config_name_, sdf_config_names(), edits_, {"mape", "l1", "l2"}, set_text_);
+    const ConfigRequest r =
+        draw_config_panel(config_name_, sdf_config_names(), edits_, {"mape", "l1", "l2"}, set_text_);
     if (r.config) guarded(error_, [&] { action("field:" + *r.config); });
     if (r.assignment) guarded(error_, [&] { edit(*r.assignment); });
     if (r.apply) guarded(error_, [&] { apply(); });
@@ -369,7 +386,7 @@ void SdfMode::draw_view_panel() {
   if (!ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) return;
   int v = int(view_);
   for (int i = 1; i <= 5; ++i) {
-    if (i > 1) ImGui::SameLine();
+    if (i != 1 && i != 4) ImGui::SameLine();
     ImGui::RadioButton(cat(i, " ", kViewNames[i - 1]).c_str(), &v, i);
   }
   set_view(View(v));
@@ -378,12 +395,14 @@ void SdfMode::draw_view_panel() {
   if (view_ == View::Slice) {
     float c = float(slice_);
     if (ImGui::SliderFloat("slice z", &c, -1.0f, 1.0f, "%.3f")) slice_ = c, mark_stale();
-    ImGui::TextDisabled("blue inside, red outside (saturating at |d| = %.1f), zero contour black", kSliceRange);
+    ImGui::TextDisabled("blue inside, red outside (saturating at |d| = %.1f), zero contour black",
+                        kSliceRange);
   } else {
     if (ImGui::SliderInt("trace iterations", &iterations_, 8, 256)) mark_stale();
-    ImGui::Text("camera az %.0f el %.0f dist %.2f", camera_.azimuth_deg, camera_.elevation_deg, camera_.distance);
+    ImGui::Text("camera az %.0f el %.0f dist %.2f", camera_.azimuth_deg, camera_.elevation_deg,
+                camera_.distance);
     ImGui::SameLine();
-    if (ImGui::SmallButton("reset camera")) camera_ = render::OrbitCamera(), mark_stale();
+    if (ImGui::SmallButton("reset camera")) camera_ = initial_camera(), mark_stale();
     ImGui::TextDisabled("left drag orbits, right/middle or shift+left drag pans, wheel zooms");
   }
   ImGui::Text("%dx%d %s in %.0f ms%s", shown_width_, shown_height_, view_ == View::Slice ? "slice" : "trace",

@@ -27,8 +27,8 @@
 namespace nf::viewer {
 
 struct SdfModeOptions {
-  std::string input;              // mesh (.obj, .ply) or SDF snapshot (.nf)
-  std::string field = "sdf-rbf";  // named config or .json file
+  std::string input;                   // mesh (.obj, .ply) or SDF snapshot (.nf)
+  std::string field = "sdf-rbf";       // named config or .json file
   std::vector<std::string> overrides;  // "key=JSON", applied in order
   uint32_t seed = 0;
   uint32_t iou_points = 1u << 14;
@@ -131,7 +131,7 @@ class SdfMode final : public Mode {
   uint64_t rebuilds_ = 0;
 
   View view_ = View::Shaded;
-  render::OrbitCamera camera_;
+  render::OrbitCamera camera_;  // its width and height are set per render
   double slice_ = 0;
   float scale_ = 0.125f;
   int iterations_ = 64;

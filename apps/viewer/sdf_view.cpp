@@ -19,7 +19,8 @@ float mix(float a, float b, float t) {
 
 void orbit(render::OrbitCamera& camera, float dx, float dy) {
   camera.azimuth_deg = std::remainder(camera.azimuth_deg - dx * kDegreesPerPixel, 360.0);
-  camera.elevation_deg = std::clamp(camera.elevation_deg + dy * kDegreesPerPixel, -kMaxElevation, kMaxElevation);
+  camera.elevation_deg =
+      std::clamp(camera.elevation_deg + dy * kDegreesPerPixel, -kMaxElevation, kMaxElevation);
 }
 
 void pan(render::OrbitCamera& camera, float dx, float dy, float viewport_height) {
@@ -52,9 +53,9 @@ void colour_slice(std::span<const float> sdf, uint32_t n, double range, uint32_t
     for (uint32_t col = 0; col < n; ++col) {
       const float d = sdf[size_t(row) * n + col];
       const bool neg = d < 0;
-      const bool contour = (row > 0 && negative(row - 1, col) != neg) ||
-                           (row + 1 < n && negative(row + 1, col) != neg) ||
-                           (col > 0 && negative(row, col - 1) != neg) || (col + 1 < n && negative(row, col + 1) != neg);
+      const bool contour =
+          (row > 0 && negative(row - 1, col) != neg) || (row + 1 < n && negative(row + 1, col) != neg) ||
+          (col > 0 && negative(row, col - 1) != neg) || (col + 1 < n && negative(row, col + 1) != neg);
       if (contour) {
         texels[size_t(row) * n + col] = pack_rgb(0, 0, 0);
         continue;

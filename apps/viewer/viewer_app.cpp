@@ -55,7 +55,8 @@ double action_number(const std::string& action, const std::string& text, double 
   return v;
 }
 
-ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width, uint32_t height) {
+ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width,
+                         uint32_t height) {
   ViewportPush q;
   q.origin[0] = rect.x;
   q.origin[1] = rect.y;
@@ -164,7 +165,8 @@ void ViewerApp::action(const std::string& a) {
     const uint32_t before = mode_->steps_done();
     if (!mode_->action(a))
       fail("unknown action '", a,
-           "' (train, pause, step, reset, screenshot, ui:hide, ui:show, budget:steps=K, budget:ms=T, window:WxH, ",
+           "' (train, pause, step, reset, screenshot, ui:hide, ui:show, budget:steps=K, budget:ms=T, "
+           "window:WxH, ",
            mode_->action_help(), ")");
     if (mode_->steps_done() < before) loss_.clear(), quality_.clear(), quality_step_ = UINT32_MAX;
   }
@@ -259,7 +261,8 @@ void ViewerApp::draw_panel(float height) {
     ImGui::Text("steps/s %.1f   GPU %.2f ms/step", stats_.steps_per_second, stats_.last_step_gpu_ms);
     ImGui::Text("frame %.1f ms (mean %.1f)   GPU %.2f ms/frame", stats_.last_frame_ms, stats_.mean_frame_ms(),
                 stats_.last_gpu_frame_ms);
-    ImGui::Text("parameters %llu (%.2f MiB as float32)", static_cast<unsigned long long>(mode_->parameter_count()),
+    ImGui::Text("parameters %llu (%.2f MiB as float32)",
+                static_cast<unsigned long long>(mode_->parameter_count()),
                 mode_->parameter_count() * 4.0 / 1048576.0);
     const auto& m = ctx_.memory();
     ImGui::Text("device memory %.1f MiB (peak %.1f) of %.0f MiB", m.current_bytes / 1048576.0,
@@ -273,8 +276,8 @@ void ViewerApp::draw_panel(float height) {
     }
     if (!quality_.empty()) {
       const std::string overlay = cat(std::round(quality_.back() * 1000) / 1000);
-      ImGui::PlotLines(mode_->quality_name(), quality_.data(), int(quality_.size()), 0, overlay.c_str(), FLT_MAX, FLT_MAX,
-                       ImVec2(0, 60));
+      ImGui::PlotLines(mode_->quality_name(), quality_.data(), int(quality_.size()), 0, overlay.c_str(),
+                       FLT_MAX, FLT_MAX, ImVec2(0, 60));
     }
   }
   mode_->draw_panel();

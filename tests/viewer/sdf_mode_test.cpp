@@ -144,7 +144,9 @@ TEST(SdfView, SliceColoursAndContour) {
   for (uint32_t i = 0; i < n * n; ++i) sdf[i] = std::hypot(xyz[3 * i], xyz[3 * i + 1]) - 0.5f;
   std::vector<uint32_t> texels(n * n);
   colour_slice(sdf, n, 0.5, texels.data());
-  auto channel = [&](uint32_t row, uint32_t col, int c) { return (texels[row * n + col] >> (8 * c)) & 0xffu; };
+  auto channel = [&](uint32_t row, uint32_t col, int c) {
+    return (texels[row * n + col] >> (8 * c)) & 0xffu;
+  };
   // Centre (sdf -0.5): saturated blue; corner (sdf ~0.9): saturated red; on the circle: black.
   EXPECT_GT(channel(n / 2, n / 2, 2), 200u);
   EXPECT_LT(channel(n / 2, n / 2, 0), 60u);

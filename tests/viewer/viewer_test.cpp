@@ -9,12 +9,12 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "viewer_test_support.hpp"
 #include "image_mode.hpp"
 #include "io/image_io.hpp"
 #include "support/check.hpp"
 #include "support/gpu_test.hpp"
 #include "viewer_app.hpp"
+#include "viewer_test_support.hpp"
 
 namespace nf::viewer {
 namespace {

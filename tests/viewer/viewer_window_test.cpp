@@ -48,9 +48,9 @@ class ViewerWindow : public ::testing::Test {
     ViewerRun r;
     const auto shot = dir_ / "shot.png", report = dir_ / "report.json", log = dir_ / "log.txt";
     const std::string source = input.empty() ? (dir_ / "crop.png").string() : input;
-    const std::string cmd = cat(env, " '", NF_VIEWER, "' '", source, "' ", args,
-                                " --validation --screenshot '", shot.string(), "' --report '",
-                                report.string(), "' > '", log.string(), "' 2>&1");
+    const std::string cmd =
+        cat(env, " '", NF_VIEWER, "' '", source, "' ", args, " --validation --screenshot '", shot.string(),
+            "' --report '", report.string(), "' > '", log.string(), "' 2>&1");
     const int status = std::system(cmd.c_str());
     r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream in(log);
@@ -139,7 +139,6 @@ TEST_F(ViewerWindow, WithoutADisplayItExitsPointingAtTheCli) {
   EXPECT_NE(r.output.find("nf fit"), std::string::npos) << r.output;
 }
 
-
 // SDF mode on the bundled spot mesh: sdf-rbf at CI size (16,384 points a step from a 2^18 pool), 150 steps.
 constexpr const char* kFastSdf =
     "--field sdf-rbf --set batch_size=16384 --set chunk_size=16384 --set pool.size=262144 --frames 30 "
@@ -150,7 +149,8 @@ const std::string kSpot = NF_ASSETS_DIR "/meshes/spot.obj";
 const float* view_texel(const ViewerRun& r, int col, int row) {
   const auto& im = r.report.at("image");
   const double x0 = im.at("x0"), y0 = im.at("y0"), zoom = im.at("zoom");
-  return &r.shot.pixels[(size_t(y0 + (row + 0.5) * zoom) * r.shot.width + size_t(x0 + (col + 0.5) * zoom)) * 3];
+  return &r.shot
+              .pixels[(size_t(y0 + (row + 0.5) * zoom) * r.shot.width + size_t(x0 + (col + 0.5) * zoom)) * 3];
 }
 
 TEST_F(ViewerWindow, SdfSilhouetteMatchesTheMeshFromTheSameCamera) {
@@ -178,7 +178,8 @@ TEST_F(ViewerWindow, SdfSilhouetteMatchesTheMeshFromTheSameCamera) {
   const data::MeshSdf truth(data::load_mesh(kSpot).mesh);
   render::TraceOptions o;
   o.iterations = r.report.at("iterations");
-  const Image ref = render::sphere_trace_reference([&](const Vec3& p) { return truth.signed_distance(p); }, cam, o);
+  const Image ref =
+      render::sphere_trace_reference([&](const Vec3& p) { return truth.signed_distance(p); }, cam, o);
   // Silhouettes: shaded hits are at least 0.1 grey, misses black.
   int both = 0, either = 0, reference = 0;
   for (int y = 0; y < cam.height; ++y)
@@ -189,8 +190,9 @@ TEST_F(ViewerWindow, SdfSilhouetteMatchesTheMeshFromTheSameCamera) {
       reference += b;
     }
   const double iou = double(both) / std::max(1, either);
-  std::printf("silhouette IoU %.4f (%d reference pixels of %d), field IoU %.4f after %d steps\n", iou, reference,
-              cam.width * cam.height, r.report.at("iou").get<double>(), r.report.at("steps").get<int>());
+  std::printf("silhouette IoU %.4f (%d reference pixels of %d), field IoU %.4f after %d steps\n", iou,
+              reference, cam.width * cam.height, r.report.at("iou").get<double>(),
+              r.report.at("steps").get<int>());
   EXPECT_GT(reference, cam.width * cam.height / 10) << "spot fills a good part of the view";
   // Measured: 0.994 after 150 steps (field IoU 0.986) on lavapipe; the bound leaves room for seeds and
   // drivers, while a wrong camera, placement or untrained field falls far below it.
@@ -217,13 +219,35 @@ TEST_F(ViewerWindow, SdfSliceShowsTheCrossSection) {
       if (d > 0.03) ++outside, outside_red += px[0] > px[2] + 0.02f;
       if (std::max({px[0], px[1], px[2]}) < 0.05f) ++black, black_near += std::abs(d) < 0.03;
     }
-  std::printf("slice z = %.2f: %d/%d inside blue, %d/%d outside red, %d/%d contour pixels near the surface\n", c,
-              inside_blue, inside, outside_red, outside, black_near, black);
+  std::printf("slice z = %.2f: %d/%d inside blue, %d/%d outside red, %d/%d contour pixels near the surface\n",
+              c, inside_blue, inside, outside_red, outside, black_near, black);
   EXPECT_GT(inside, 2000) << "the plane cuts through spot's body";
   EXPECT_GT(inside_blue, 0.97 * inside);
   EXPECT_GT(outside_red, 0.97 * outside);
   EXPECT_GT(black, 200);
   EXPECT_GT(black_near, 0.9 * black);
+}
+
+// nf-viewer SNAPSHOT.nf opens SDF snapshots in the SDF mode: training goes on while the mesh file exists;
+// without it the snapshot is shown for viewing only.
+TEST_F(ViewerWindow, SdfSnapshotsOpenInTheSdfMode) {
+  const auto mesh = dir_ / "cow.obj", snap = dir_ / "cow.nf";
+  fs::copy_file(kSpot, mesh);
+  const std::string small = "--set batch_size=4096 --set chunk_size=4096 --set pool.size=16384";
+  ViewerRun r = viewer(cat(small, " --frames 2 --train-steps-per-frame 3 --action save:", snap.string()), "",
+                       mesh.string());
+  ASSERT_EQ(r.rc, 0) << r.output;
+  ASSERT_TRUE(fs::exists(snap));
+  r = viewer("--frames 2 --train-steps-per-frame 3", "", snap.string());
+  ASSERT_EQ(r.rc, 0) << r.output;
+  EXPECT_EQ(r.report.at("mode"), "sdf");
+  EXPECT_TRUE(r.report.at("can_train").get<bool>());
+  EXPECT_EQ(r.report.at("steps"), 6) << "saved at step 0 (actions run before the first frame), then 2 x 3";
+  fs::remove(mesh);
+  r = viewer("--frames 2 --train-steps-per-frame 3", "", snap.string());
+  ASSERT_EQ(r.rc, 0) << r.output;
+  EXPECT_FALSE(r.report.at("can_train").get<bool>());
+  EXPECT_EQ(r.report.at("steps"), 0);
 }
 
 }  // namespace
