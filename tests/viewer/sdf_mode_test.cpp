@@ -191,9 +191,18 @@ TEST_F(GpuTest, SdfModeTrainsMeasuresIouAndRoundTripsSnapshots) {
   m.reset();
   EXPECT_EQ(m.steps_done(), 0u);
   fs::remove(snap);
+  // Opening a mesh (the panel's open button, drag and drop) starts afresh on it with the current config.
+  const std::string copy = temp_path("cow.obj");
+  fs::copy_file(kSpot, copy);
+  const uint64_t rebuilds = m.rebuilds();
+  m.open_input(copy);
+  EXPECT_EQ(m.rebuilds(), rebuilds + 1);
+  EXPECT_EQ(m.status().find(fs::path(copy).filename().string()), 0u);
+  EXPECT_TRUE(m.can_train());
+  fs::remove(copy);
   expect_error([&] { m.load_snapshot("/nonexistent/x.nf"); }, "/nonexistent/x.nf");
   expect_error([&] { m.open_input("/nonexistent/mesh.obj"); }, "/nonexistent/mesh.obj");
-  EXPECT_EQ(m.status().find("spot.obj"), 0u) << "a failed open keeps the mesh";
+  EXPECT_EQ(m.status().find(fs::path(copy).filename().string()), 0u) << "a failed open keeps the mesh";
 }
 
 TEST_F(GpuTest, SdfModeExportsTheZeroLevelSetInMeshUnits) {
