@@ -72,7 +72,8 @@ struct ImGuiSession {
 // The task mode for the input: meshes (.obj, .ply) and SDF snapshots open in SdfMode; images, image
 // snapshots (.nf) and image configs (.json, fitted to the bundled image) in ImageMode.
 std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
-  if (is_mesh_path(a.input) || (ends_with(a.input, ".nf") && pipeline::is_sdf_snapshot(read_snapshot(a.input)))) {
+  const bool sdf_snapshot = ends_with(a.input, ".nf") && pipeline::is_sdf_snapshot(read_snapshot(a.input));
+  if (is_mesh_path(a.input) || sdf_snapshot) {
     SdfModeOptions so;
     so.input = a.input;
     if (!a.field.empty()) so.field = a.field;
