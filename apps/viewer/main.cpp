@@ -197,8 +197,8 @@ int run(const Args& a) {
 int main(int argc, char** argv) {
   CLI::App cli{
       "nf-viewer: train a neural field live in a window (GLFW + Vulkan + Dear ImGui). Keys: space "
-      "train/pause, R reset, S screenshot, Tab hide UI, 1-5 views. Images: wheel zooms, drag pans. Meshes: left "
-      "drag orbits, right/middle or shift+left drag pans, wheel zooms."};
+      "train/pause, R reset, S screenshot, Tab hide UI, 1-5 views. Images: wheel zooms, drag pans. "
+      "Meshes: left drag orbits, right/middle or shift+left drag pans, wheel zooms."};
   Args a;
   cli.add_option(
       "input", a.input,
@@ -223,8 +223,8 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", a.screenshot, "Scripted run: save the last frame (UI included) to this PNG");
   cli.add_option("--action", a.actions,
                  "Perform a UI action before the first frame (repeatable), e.g. view:error, "
-                 "view:split, cam:on, fresh (FreSh pick, applied), lr:1e-3, set:key=JSON, field:NAME, ui:hide; "
-                 "meshes: view:normals|slice, slice:C, camera:AZ,EL,DIST, scale:S, export:FILE");
+                 "view:split, cam:on, fresh (FreSh pick, applied), lr:1e-3, set:key=JSON, field:NAME, "
+                 "ui:hide; meshes: view:normals|slice, slice:C, camera:AZ,EL,DIST, scale:S, export:FILE");
   cli.add_option("--report", a.report,
                  "Write frame times, steps, quality (PSNR or IoU) and the viewport layout as JSON at exit");
   cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and quality at exit");
