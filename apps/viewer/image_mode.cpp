@@ -20,56 +20,10 @@ namespace {
 
 constexpr double kRefreshSeconds = 0.25;  // how often the reconstruction is re-rendered while training
 constexpr double kErrorScale = 0.1;       // error view: bright = mean absolute error >= 0.1
-const json kCam = {{"type", "cam"}, {"resolution", 32}, {"lr_scale", 10.0}};
 
 bool ends_with(const std::string& s, const char* suffix) {
   const size_t n = std::strlen(suffix);
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
-json without_lr(json c) {
-  if (c.contains("optimizer") && c["optimizer"].is_object()) c["optimizer"].erase("lr");
-  return c;
-}
-
-double lr_of(const json& c) {
-  if (c.contains("optimizer") && c["optimizer"].is_object() && c["optimizer"].contains("lr"))
-    return c["optimizer"]["lr"].get<double>();
-  return 1e-3;  // Adam's default (nn/optimizers/adam.hpp)
-}
-
-uint32_t pack(const Image& img, size_t p) {
-  float rgb[3];
-  for (int c = 0; c < 3; ++c) rgb[c] = img.pixels[p * img.channels + (img.channels >= 3 ? c : 0)];
-  uint32_t v = 0xff000000u;
-  for (int c = 0; c < 3; ++c) v |= uint32_t(std::lround(std::clamp(rgb[c], 0.0f, 1.0f) * 255.0f)) << (8 * c);
-  return v;
-}
-
-// Panel widgets editing one value of a JSON object in place; return true when changed.
-bool edit_int(const char* label, json& obj, const char* key, int fallback) {
-  int v = obj.is_object() && obj.contains(key) ? obj[key].get<int>() : fallback;
-  if (!ImGui::InputInt(label, &v, 1, 16, ImGuiInputTextFlags_EnterReturnsTrue)) return false;
-  obj[key] = v;
-  return true;
-}
-bool edit_float(const char* label, json& obj, const char* key, double fallback, const char* format = "%.4g") {
-  double v = obj.is_object() && obj.contains(key) ? obj[key].get<double>() : fallback;
-  if (!ImGui::InputDouble(label, &v, 0, 0, format, ImGuiInputTextFlags_EnterReturnsTrue)) return false;
-  obj[key] = v;
-  return true;
-}
-bool edit_json(const char* label, json& obj, const char* key) {
-  std::string text = obj.is_object() && obj.contains(key) ? obj[key].dump() : "";
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%s", text.c_str());
-  if (!ImGui::InputText(label, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) return false;
-  try {
-    obj[key] = json::parse(buf);
-  } catch (const json::exception&) {
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -78,7 +32,7 @@ ImageMode::ImageMode(gpu::Context& ctx, const ImageModeOptions& options) : ctx_(
   if (ends_with(options.input, ".nf")) {
     load_snapshot(options.input);
     if (!options.overrides.empty()) {
-      json c = edited_;
+      json c = edits_.edited();
       for (const auto& o : options.overrides) pipeline::apply_override(c, o);
       rebuild(c);
     }
@@ -106,8 +60,7 @@ void ImageMode::rebuild(const json& config) {
     planes_ = gpu::Buffer(ctx_, bytes, "viewer image planes", gpu::MemoryUsage::Host);
   experiment_ = std::move(e);
   target_ = std::move(target);
-  edited_ = config;
-  applied_ = config;
+  edits_.set_applied(config);
   ++rebuilds_;
   write_plane(1, target_);
   force_refresh_ = true;
@@ -115,13 +68,9 @@ void ImageMode::rebuild(const json& config) {
   error_.clear();
 }
 
-bool ImageMode::rebuild_pending() const {
-  return without_lr(edited_) != without_lr(applied_);
-}
-
 void ImageMode::apply() {
   try {
-    rebuild(edited_);
+    rebuild(edits_.edited());
     notice_ = cat("re-initialised: ", config_name_, " with ", parameter_count(), " parameters");
   } catch (const Error& e) {
     error_ = e.what();
@@ -129,21 +78,17 @@ void ImageMode::apply() {
   }
 }
 
-double ImageMode::learning_rate() const {
-  return lr_of(edited_);
-}
-
 void ImageMode::live_learning_rate() {
-  experiment_->set_learning_rate_scale(lr_of(edited_) / lr_of(applied_));
+  experiment_->set_learning_rate_scale(edits_.learning_rate_scale());
 }
 
 void ImageMode::edit(const std::string& assignment) {
-  pipeline::apply_override(edited_, assignment);
+  edits_.edit(assignment);
   live_learning_rate();
 }
 
 bool ImageMode::cam_enabled() const {
-  const auto& net = applied_.at("field").at("network");
+  const auto& net = edits_.applied().at("field").at("network");
   return net.contains("modulation");
 }
 
@@ -153,7 +98,7 @@ TrainReadout ImageMode::readout() {
 }
 
 void ImageMode::reset() {
-  rebuild(edited_);
+  rebuild(edits_.edited());
   notice_ = "reset: fresh parameters";
 }
 
@@ -165,8 +110,7 @@ bool ImageMode::view_stale(double now_s) const {
 void ImageMode::write_plane(int plane, const Image& image) {
   auto* texels = static_cast<uint32_t*>(planes_.mapped());
   NF_ASSERT(texels, "the viewer's image planes are host-visible and mapped");
-  texels += size_t(plane) * image.pixel_count();
-  for (size_t p = 0; p < image.pixel_count(); ++p) texels[p] = pack(image, p);
+  pack_image(image, texels + size_t(plane) * image.pixel_count());
 }
 
 void ImageMode::refresh_view(double now_s) {
@@ -218,20 +162,11 @@ ViewportDraw ImageMode::viewport(const ViewRect& rect) const {
   ViewportDraw d;
   d.planes = &planes_;
   const Placement p = placement(rect);
-  auto& q = d.push;
-  q.origin[0] = rect.x;
-  q.origin[1] = rect.y;
-  q.size[0] = rect.w;
-  q.size[1] = rect.h;
-  q.scale = 1.0f / p.zoom;
-  q.offset[0] = (rect.x - p.x0) * q.scale;
-  q.offset[1] = (rect.y - p.y0) * q.scale;
-  q.width = uint32_t(target_.width);
-  q.height = uint32_t(target_.height);
+  d.push = placed_push(rect, p.x0, p.y0, p.zoom, uint32_t(target_.width), uint32_t(target_.height));
   const uint32_t plane = view_ == View::Target ? 1 : view_ == View::Error ? 2 : 0;
-  q.left_plane = plane;
-  q.right_plane = view_ == View::Split ? 1 : plane;
-  q.split_x = view_ == View::Split ? rect.x + split_ * rect.w : rect.x + rect.w + 1;
+  d.push.left_plane = plane;
+  d.push.right_plane = view_ == View::Split ? 1 : plane;
+  if (view_ == View::Split) d.push.split_x = rect.x + split_ * rect.w;
   return d;
 }
 
@@ -252,16 +187,16 @@ bool ImageMode::action(const std::string& a) {
   }
   if (verb == "cam") {
     if (arg != "on" && arg != "off") fail("action ", a, ": use cam:on or cam:off");
-    json c = edited_;
+    json c = edits_.edited();
     auto& net = c["field"]["network"];
     if (net.value("type", "") != "mlp")
       fail("action ", a, ": CAM modulates the hidden layers of an MLP; this field's network is '",
            net.value("type", ""), "' (choose ffn, siren or hashgrid)");
     if (arg == "on")
-      net["modulation"] = kCam;
+      net["modulation"] = cam_modulation();
     else
       net.erase("modulation");
-    edited_ = c;
+    edits_.edited() = c;
     apply();
     return true;
   }
@@ -308,12 +243,17 @@ bool ImageMode::action(const std::string& a) {
   return false;
 }
 
+std::string ImageMode::action_help() const {
+  return "view:recon|target|error|split, cam:on|off, field:NAME, fresh[:run|:apply], lr:VALUE, set:key=JSON, "
+         "zoom:Z, fit, open:FILE, save:FILE, load:FILE";
+}
+
 void ImageMode::open_input(const std::string& path) {
   Image previous = std::move(raw_);
   const std::string previous_input = input_;
   try {
     load_image(path);
-    rebuild(edited_);
+    rebuild(edits_.edited());
     notice_ = cat("opened ", path);
   } catch (const Error& e) {
     raw_ = std::move(previous);
@@ -358,7 +298,7 @@ void ImageMode::load_snapshot(const std::string& path) {
   target_ = std::move(target);
   input_ = input;
   config_name_ = "snapshot " + path;
-  edited_ = applied_ = experiment_->config();
+  edits_.set_applied(experiment_->config());
   ++rebuilds_;
   write_plane(1, target_);
   force_refresh_ = true;
@@ -374,6 +314,7 @@ json ImageMode::report(const ViewRect& rect) const {
       {"config", config_name_},
       {"rebuilds", rebuilds_},
       {"input", input_},
+      {"psnr", psnr_ ? *psnr_ : 0.0},
       {"image",
        {{"x0", p.x0}, {"y0", p.y0}, {"zoom", p.zoom}, {"width", target_.width}, {"height", target_.height}}}};
 }
@@ -386,125 +327,51 @@ std::string ImageMode::status() const {
 void ImageMode::run_fresh(bool apply_pick) {
   pipeline::FreshOptions o;
   o.inits = uint32_t(std::max(1, fresh_inits_));
-  fresh_ = pipeline::fresh_select(ctx_, edited_, "viewer config " + config_name_,
-                                  pipeline::prepare_target(raw_, edited_), o);
-  notice_ = cat("FreSh picks ", fresh_->parameter, " = ", fresh_->selected_value(), " (", fresh_->seconds, " s)");
-  if (!apply_pick) return;
-  edited_["field"] = pipeline::apply_fresh_value(edited_["field"], fresh_->parameter, fresh_->selected_value(),
-                                                 "viewer config " + config_name_);
+  fresh_ = pipeline::fresh_select(ctx_, edits_.edited(), "viewer config " + config_name_,
+                                  pipeline::prepare_target(raw_, edits_.edited()), o);
+  notice_ =
+      cat("FreSh picks ", fresh_->parameter, " = ", fresh_->selected_value(), " (", fresh_->seconds, " s)");
+  if (apply_pick) apply_fresh_pick();
+}
+
+void ImageMode::apply_fresh_pick() {
+  json& field = edits_.edited()["field"];
+  field = pipeline::apply_fresh_value(field, fresh_->parameter, fresh_->selected_value(),
+                                      "viewer config " + config_name_);
   apply();
 }
 
 void ImageMode::draw_fresh() {
-  const auto params = pipeline::fresh_parameters(edited_["field"]);
+  const auto params = pipeline::fresh_parameters(edits_.edited()["field"]);
   if (params.empty() || !ImGui::CollapsingHeader("FreSh")) return;
   ImGui::TextWrapped("Picks %s from the spectra of untrained initialisations (blocks while it runs).",
                      params.front().c_str());
   ImGui::InputInt("inits per candidate", &fresh_inits_);
   fresh_inits_ = std::clamp(fresh_inits_, 1, 20);
-  auto guard = [this](const std::function<void()>& fn) {
-    try {
-      fn();
-    } catch (const Error& e) {
-      error_ = e.what();
-    }
-  };
-  if (ImGui::Button("Run FreSh")) guard([&] { run_fresh(false); });
+  if (ImGui::Button("Run FreSh")) guarded(error_, [&] { run_fresh(false); });
   if (!fresh_) return;
   std::vector<float> w1;
   for (const auto& c : fresh_->candidates) w1.push_back(std::isfinite(c.mean_w1) ? float(c.mean_w1) : 0.0f);
   const std::string label = cat("W1 vs ", fresh_->parameter, " (", fresh_->candidates.front().value, " .. ",
                                 fresh_->candidates.back().value, ")");
-  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(0, 80));
+  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX,
+                   ImVec2(0, 80));
   ImGui::Text("pick: %s = %g", fresh_->parameter.c_str(), fresh_->selected_value());
   ImGui::SameLine();
-  if (ImGui::Button("Apply pick (re-initialise)"))
-    guard([&] {
-      edited_["field"] = pipeline::apply_fresh_value(edited_["field"], fresh_->parameter, fresh_->selected_value(),
-                                                     "viewer config " + config_name_);
-      apply();
-    });
+  if (ImGui::Button("Apply pick (re-initialise)")) guarded(error_, [&] { apply_fresh_pick(); });
 }
 
 void ImageMode::draw_panel() {
-  auto guard = [this](const std::function<void()>& fn) {
-    try {
-      fn();
-    } catch (const Error& e) {
-      error_ = e.what();
-    }
-  };
   if (ImGui::CollapsingHeader("Field", ImGuiTreeNodeFlags_DefaultOpen)) {
-    const auto names = pipeline::config_names();
-    if (ImGui::BeginCombo("config", config_name_.c_str())) {
-      for (const auto& n : names)
-        if (ImGui::Selectable(n.c_str(), n == config_name_)) guard([&] { action("field:" + n); });
-      ImGui::EndCombo();
-    }
-    double lr = learning_rate();
-    if (ImGui::InputDouble("learning rate", &lr, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue) &&
-        lr > 0)
-      guard([&] { edit(cat("optimizer.lr=", lr)); });
-    ImGui::SameLine();
-    ImGui::TextDisabled("(live)");
-
-    json& field = edited_["field"];
-    json& enc = field["encoding"];
-    json& net = field["network"];
-    const std::string enc_type = enc.value("type", ""), net_type = net.value("type", "");
-    ImGui::Text("encoding %s, network %s", enc_type.c_str(), net_type.c_str());
-    if (net_type == "rbf") {
-      edit_int("neurons", net, "neurons", 64);
-    } else if (net_type == "mlp") {
-      edit_int("MLP width", net, "width", 64);
-      edit_int("MLP hidden layers", net, "hidden_layers", 2);
-      if (net.value("activation", "") == "sine") {
-        edit_float("SIREN omega_0 (first)", net, "first_omega", 30.0);
-        edit_float("SIREN omega (hidden)", net, "hidden_omega", 30.0);
-      }
-      bool cam = net.contains("modulation");
-      if (ImGui::Checkbox("CAM modulation", &cam)) {
-        if (cam)
-          net["modulation"] = kCam;
-        else
-          net.erase("modulation");
-      }
-      if (net.contains("modulation")) edit_int("CAM grid size", net["modulation"], "resolution", 32);
-    }
-    if (enc_type == "dif_grid") {
-      edit_json("grid resolutions", enc, "resolutions");
-      edit_json("grid channels", enc, "channels");
-    } else if (enc_type == "fourier") {
-      edit_float("Fourier sigma", enc, "sigma", 1.0);
-      edit_int("Fourier frequencies", enc, "frequencies", 256);
-    } else if (enc_type == "hashgrid") {
-      edit_int("hash levels", enc, "levels", 16);
-      edit_int("hash log2 table size", enc, "log2_table_size", 19);
-      edit_int("hash base resolution", enc, "base_resolution", 16);
-    }
-    if (edited_.value("sampling", "random") == "random")
-      edit_int("batch size", edited_, "batch_size", 1 << 18);
-    const std::string loss = edited_["loss"].value("type", "l2");
-    if (ImGui::BeginCombo("loss", loss.c_str())) {
-      for (const char* l : {"l1", "l2"})
-        if (ImGui::Selectable(l, loss == l)) edited_["loss"]["type"] = l;
-      ImGui::EndCombo();
-    }
-    edit_int("steps", edited_, "steps", 1000);
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%s", set_text_.c_str());
-    if (ImGui::InputText("key=JSON", buf, sizeof buf)) set_text_ = buf;
-    ImGui::SameLine();
-    if (ImGui::SmallButton("set")) guard([&] { edit(set_text_); });
-
-    if (rebuild_pending()) {
-      ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "Edits pending: applying re-initialises the model");
-      if (ImGui::Button("Apply (re-initialise)")) guard([&] { apply(); });
-      ImGui::SameLine();
-      if (ImGui::Button("Discard")) edited_ = applied_, live_learning_rate();
-    }
-    if (!notice_.empty()) ImGui::TextDisabled("%s", notice_.c_str());
-    if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1.0f), "%s", error_.c_str());
+    std::vector<std::string> names;
+    for (const auto& n : pipeline::config_names())
+      if (n.rfind("sdf-", 0) != 0) names.push_back(n);
+    const ConfigRequest r = draw_config_panel(config_name_, names, edits_, {"l1", "l2"}, set_text_);
+    if (r.config) guarded(error_, [&] { action("field:" + *r.config); });
+    if (r.assignment) guarded(error_, [&] { edit(*r.assignment); });
+    if (r.apply) guarded(error_, [&] { apply(); });
+    if (r.discard) edits_.discard(), live_learning_rate();
+    draw_messages(notice_, error_);
   }
   draw_fresh();
   if (ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) {

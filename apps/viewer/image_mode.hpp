@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config_panel.hpp"
 #include "core/config.hpp"
 #include "core/image.hpp"
 #include "gpu/buffer.hpp"
@@ -49,7 +50,10 @@ class ImageMode final : public Mode {
   void handle_input(const ViewRect& rect, const ViewportInput& input) override;
   ViewportDraw viewport(const ViewRect& rect) const override;
   bool select_view(int number) override;
+  std::string view_keys() const override { return "1-4 views (recon, target, error, split)"; }
   bool action(const std::string& action) override;
+  std::string action_help() const override;
+  const char* input_kind() const override { return "image"; }
   void open_input(const std::string& path) override;
   void save_snapshot(const std::string& path) override;
   void load_snapshot(const std::string& path) override;
@@ -59,16 +63,16 @@ class ImageMode final : public Mode {
   // State, for the viewer's report and for tests.
   View view() const { return view_; }
   const std::string& config_name() const { return config_name_; }
-  const json& edited_config() const { return edited_; }
-  const json& applied_config() const { return applied_; }
+  const json& edited_config() const { return edits_.edited(); }
+  const json& applied_config() const { return edits_.applied(); }
   // Edits that need a rebuild (anything but the learning rate) not yet applied.
-  bool rebuild_pending() const;
+  bool rebuild_pending() const { return edits_.rebuild_pending(); }
   // Applies the edited config: rebuilds the experiment (fresh parameters). Throws (keeping the running
   // experiment) when the edited config is invalid.
   void apply();
   // Edits edited_config() at a dotted path (pipeline::apply_override syntax); the learning rate applies live.
   void edit(const std::string& assignment);
-  double learning_rate() const;
+  double learning_rate() const { return edits_.learning_rate(); }
   uint64_t rebuilds() const { return rebuilds_; }
   bool cam_enabled() const;
   const Image& target() const { return target_; }
@@ -91,13 +95,14 @@ class ImageMode final : public Mode {
   void write_plane(int plane, const Image& image);
   void live_learning_rate();
   void draw_fresh();
+  void apply_fresh_pick();  // the last selection's pick into the edited config, then apply()
 
   gpu::Context& ctx_;
   uint32_t seed_;
   std::string input_;
   Image raw_, target_;
   std::string config_name_;
-  json edited_, applied_;
+  ConfigEdits edits_;
   std::unique_ptr<pipeline::ImageExperiment> experiment_;
   uint64_t rebuilds_ = 0;
 

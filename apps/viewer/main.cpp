@@ -1,6 +1,7 @@
 // nf-viewer [input | snapshot | config] — trains a field live in a window (GLFW + Vulkan swapchain + Dear
-// ImGui) on the same Vulkan device that trains. Scriptable for tests and benchmarks:
-//   nf-viewer IMAGE --frames N --train-steps-per-frame K --screenshot FILE [--action NAME ...] [--stats]
+// ImGui) on the same Vulkan device that trains: images in ImageMode, meshes (.obj, .ply) and SDF snapshots
+// in SdfMode. Scriptable for tests and benchmarks:
+//   nf-viewer INPUT --frames N --train-steps-per-frame K --screenshot FILE [--action NAME ...] [--stats]
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -17,8 +18,11 @@
 #include "image_mode.hpp"
 #include "io/atomic_file.hpp"
 #include "io/image_io.hpp"
+#include "io/snapshot.hpp"
 #include "pipeline/configs.hpp"
+#include "pipeline/sdf_experiment.hpp"
 #include "presenter.hpp"
+#include "sdf_mode.hpp"
 #include "viewer_app.hpp"
 #include "window.hpp"
 
@@ -29,7 +33,7 @@ using namespace nf::viewer;
 
 struct Args {
   std::string input;
-  std::string field = "rbf";
+  std::string field;  // default: rbf for images, sdf-rbf for meshes
   std::vector<std::string> overrides, actions;
   uint32_t seed = 0;
   int frames = 0;  // 0: interactive
@@ -65,11 +69,20 @@ struct ImGuiSession {
   ImGuiSession& operator=(const ImGuiSession&) = delete;
 };
 
-// The task mode for the input: images, image snapshots (.nf) and image configs (.json, fitted to the
-// bundled image) open in ImageMode. Other modes (SDF, radiance fields) are chosen here.
+// The task mode for the input: meshes (.obj, .ply) and SDF snapshots open in SdfMode; images, image
+// snapshots (.nf) and image configs (.json, fitted to the bundled image) in ImageMode.
 std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
+  const bool sdf_snapshot = ends_with(a.input, ".nf") && pipeline::is_sdf_snapshot(read_snapshot(a.input));
+  if (is_mesh_path(a.input) || sdf_snapshot) {
+    SdfModeOptions so;
+    so.input = a.input;
+    if (!a.field.empty()) so.field = a.field;
+    so.overrides = a.overrides;
+    so.seed = a.seed;
+    return std::make_unique<SdfMode>(ctx, so);
+  }
   ImageModeOptions mo;
-  mo.field = a.field;
+  if (!a.field.empty()) mo.field = a.field;
   mo.overrides = a.overrides;
   mo.seed = a.seed;
   mo.input = a.input;
@@ -78,7 +91,6 @@ std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
     mo.input = NF_ASSETS_DIR "/images/kodim01.png";
   }
   if (mo.input.empty()) mo.input = NF_ASSETS_DIR "/images/kodim01.png";
-
   return std::make_unique<ImageMode>(ctx, mo);
 }
 
@@ -155,7 +167,8 @@ int run(const Args& a) {
                  {"steps", app.mode().steps_done()},
                  {"steps_per_second", s.steps_per_second},
                  {"gpu_ms_per_step", s.last_step_gpu_ms},
-                 {"psnr", app.mode().quality() ? *app.mode().quality() : 0.0},
+                 {"quality", app.mode().quality() ? *app.mode().quality() : 0.0},
+                 {"quality_name", app.mode().quality_name()},
                  {"parameters", app.mode().parameter_count()},
                  {"mode", app.mode().name()},
                  {"ui_visible", app.ui_visible()},
@@ -167,14 +180,14 @@ int run(const Args& a) {
   if (!a.report.empty()) write_file_atomically(a.report, report.dump(2));
   if (a.stats) {
     const auto q = app.mode().quality();
-    const std::string quality = q ? cat(std::round(*q * 100) / 100, " dB") : std::string("n/a (untrained)");
+    const std::string quality = q ? cat(std::round(*q * 1000) / 1000) : std::string("n/a (untrained)");
     std::printf(
         "nf-viewer: %llu frames at %ux%u, mean frame %.2f ms (GPU %.2f ms drawing), %s, %u steps, %.1f "
         "steps/s, "
-        "PSNR %s\n",
+        "%s %s\n",
         static_cast<unsigned long long>(s.frames), presenter.extent().width, presenter.extent().height,
         s.mean_frame_ms(), s.mean_gpu_frame_ms(), a.train_steps_per_frame ? "training" : "paused",
-        app.mode().steps_done(), s.steps_per_second, quality.c_str());
+        app.mode().steps_done(), s.steps_per_second, app.mode().quality_name(), quality.c_str());
   }
   return 0;
 }
@@ -184,11 +197,13 @@ int run(const Args& a) {
 int main(int argc, char** argv) {
   CLI::App cli{
       "nf-viewer: train a neural field live in a window (GLFW + Vulkan + Dear ImGui). Keys: space "
-      "train/pause, R reset, S screenshot, Tab hide UI, 1-4 views; wheel zooms, drag pans."};
+      "train/pause, R reset, S screenshot, Tab hide UI, 1-5 views. Images: wheel zooms, drag pans. "
+      "Meshes: left drag orbits, right/middle or shift+left drag pans, wheel zooms."};
   Args a;
   cli.add_option(
       "input", a.input,
-      "Image to fit, snapshot (.nf) to continue, or config (.json); default: the bundled kodim01.png");
+      "Image or mesh (.obj, .ply) to fit, snapshot (.nf) to continue, or image config (.json); default: the "
+      "bundled kodim01.png");
   cli.add_option(
          "--field", a.field,
          "Named config (" +
@@ -197,8 +212,7 @@ int main(int argc, char** argv) {
                for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
                return s;
              }() +
-             ") or a .json file")
-      ->capture_default_str();
+             ") or a .json file; default rbf for images, sdf-rbf for meshes");
   cli.add_option("--set", a.overrides, "Override a config value: path.to.key=JSON (repeatable)");
   cli.add_option("--seed", a.seed, "Random seed")->capture_default_str();
   cli.add_option("--frames", a.frames, "Scripted run: draw N frames, then exit (0 = interactive)")
@@ -209,10 +223,11 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", a.screenshot, "Scripted run: save the last frame (UI included) to this PNG");
   cli.add_option("--action", a.actions,
                  "Perform a UI action before the first frame (repeatable), e.g. view:error, "
-                 "view:split, cam:on, fresh (FreSh pick, applied), lr:1e-3, set:key=JSON, field:NAME, ui:hide");
+                 "view:split, cam:on, fresh (FreSh pick, applied), lr:1e-3, set:key=JSON, field:NAME, "
+                 "ui:hide; meshes: view:normals|slice, slice:C, camera:AZ,EL,DIST, scale:S, export:FILE");
   cli.add_option("--report", a.report,
-                 "Write frame times, steps, PSNR and the viewport layout as JSON at exit");
-  cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and PSNR at exit");
+                 "Write frame times, steps, quality (PSNR or IoU) and the viewport layout as JSON at exit");
+  cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and quality at exit");
   cli.add_option("--size", a.size, "Window size WIDTHxHEIGHT")->capture_default_str();
   cli.add_flag("--no-vsync", a.no_vsync,
                "Present without waiting for vertical sync (immediate mode where offered)");

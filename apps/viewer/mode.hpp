@@ -1,5 +1,5 @@
 #pragma once
-// A task mode of the viewer: what is trained and shown (ImageMode now; SDF and radiance-field modes plug in
+// A task mode of the viewer: what is trained and shown (ImageMode, SdfMode; radiance-field modes plug in
 // the same way). The viewer (ViewerApp) owns the training loop, the frame budget, the common panel, plots
 // and keys; a mode owns its experiment, its hyperparameter and view widgets, its viewport contents and its
 // files. Modes never touch the window: the viewport is drawn from the buffer a mode returns in viewport().
@@ -24,16 +24,26 @@ struct ViewRect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
+// Which drag is under way: the primary one (left button) or the secondary one (right or middle button, or
+// shift + left button, for modes with two drag gestures such as orbit and pan).
+enum class Drag { None, Primary, Secondary };
+
 // Mouse input over the viewport this frame (framebuffer pixels).
 struct ViewportInput {
   float mouse_x = 0, mouse_y = 0;
-  float drag_dx = 0, drag_dy = 0;  // left-button drag since the last frame
+  Drag drag = Drag::None;          // a button is held (even without motion this frame)
+  float drag_dx = 0, drag_dy = 0;  // the drag's motion since the last frame
   float wheel = 0;                 // scroll steps (positive: zoom in)
   bool hovered = false;
 };
 
 // The number in an action's argument ("zoom:2.5"), or an nf::Error naming the action; must lie in [lo, hi].
 double action_number(const std::string& action, const std::string& text, double lo, double hi);
+
+// Push constants that show width x height texels of plane 0 with their top-left corner at framebuffer
+// (x0, y0), zoom framebuffer pixels per texel, clipped to rect (no split).
+ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width,
+                         uint32_t height);
 
 class Mode {
  public:
@@ -63,14 +73,20 @@ class Mode {
   // Zoom / pan / split handling, then what to draw in rect.
   virtual void handle_input(const ViewRect& rect, const ViewportInput& input) = 0;
   virtual ViewportDraw viewport(const ViewRect& rect) const = 0;
-  // Numbered render modes (keys 1-4); returns false for a number the mode does not have.
+  // Numbered render modes (keys 1-5); returns false for a number the mode does not have.
   virtual bool select_view(int number) = 0;
+  // The number keys' views for the panel's key help, e.g. "1-4 views (recon, target, error, split)".
+  virtual std::string view_keys() const = 0;
 
   // Scripted / keyboard actions ("view:error", "cam:on", "lr:1e-3", ...). Returns false when the mode does
   // not know the action; throws nf::Error when it knows it but cannot do it.
   virtual bool action(const std::string& action) = 0;
+  // The mode's actions, for the message on an unknown action ("view:recon|target, zoom:Z, ...").
+  virtual std::string action_help() const = 0;
 
-  // Files. open_input replaces the signal trained on; snapshots hold the current model.
+  // Files. open_input replaces the signal trained on (input_kind() names it in the panel: "image",
+  // "mesh"); snapshots hold the current model.
+  virtual const char* input_kind() const = 0;
   virtual void open_input(const std::string& path) = 0;
   virtual void save_snapshot(const std::string& path) = 0;
   virtual void load_snapshot(const std::string& path) = 0;

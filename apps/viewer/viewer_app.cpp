@@ -55,6 +55,22 @@ double action_number(const std::string& action, const std::string& text, double 
   return v;
 }
 
+ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width,
+                         uint32_t height) {
+  ViewportPush q;
+  q.origin[0] = rect.x;
+  q.origin[1] = rect.y;
+  q.size[0] = rect.w;
+  q.size[1] = rect.h;
+  q.scale = 1.0f / zoom;
+  q.offset[0] = (rect.x - x0) * q.scale;
+  q.offset[1] = (rect.y - y0) * q.scale;
+  q.width = width;
+  q.height = height;
+  q.split_x = rect.x + rect.w + 1;
+  return q;
+}
+
 ViewerApp::ViewerApp(gpu::Context& ctx, std::unique_ptr<Mode> mode) : ctx_(ctx), mode_(std::move(mode)) {}
 
 void ViewerApp::guard(const std::function<void()>& fn) {
@@ -151,9 +167,7 @@ void ViewerApp::action(const std::string& a) {
       fail("unknown action '", a,
            "' (train, pause, step, reset, screenshot, ui:hide, ui:show, budget:steps=K, budget:ms=T, "
            "window:WxH, ",
-           "view:recon|target|error|split, cam:on|off, field:NAME, lr:VALUE, set:key=JSON, zoom:Z, fit, "
-           "open:FILE, ",
-           "save:FILE, load:FILE)");
+           mode_->action_help(), ")");
     if (mode_->steps_done() < before) loss_.clear(), quality_.clear(), quality_step_ = UINT32_MAX;
   }
 }
@@ -180,7 +194,7 @@ void ViewerApp::handle_keys() {
   if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) guard([&] { action("reset"); });
   if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) screenshot_request_ = screenshot_path_;
   if (ImGui::IsKeyPressed(GLFW_KEY_TAB, false)) ui_visible_ = !ui_visible_;
-  for (int k = 1; k <= 4; ++k)
+  for (int k = 1; k <= 5; ++k)
     if (ImGui::IsKeyPressed(GLFW_KEY_0 + k, false)) mode_->select_view(k);
 }
 
@@ -198,7 +212,11 @@ ViewRect ViewerApp::draw_ui(float width, float height) {
                in.mouse_x < rect.x + rect.w && in.mouse_y < rect.y + rect.h;
   if (in.hovered) {
     in.wheel = io.MouseWheel;
-    if (ImGui::IsMouseDown(0)) {
+    if (ImGui::IsMouseDown(1) || ImGui::IsMouseDown(2) || (ImGui::IsMouseDown(0) && io.KeyShift))
+      in.drag = Drag::Secondary;
+    else if (ImGui::IsMouseDown(0))
+      in.drag = Drag::Primary;
+    if (in.drag != Drag::None) {
       in.drag_dx = io.MouseDelta.x * io.DisplayFramebufferScale.x;
       in.drag_dy = io.MouseDelta.y * io.DisplayFramebufferScale.y;
     }
@@ -239,11 +257,13 @@ void ViewerApp::draw_panel(float height) {
   }
   if (ImGui::CollapsingHeader("Readouts", ImGuiTreeNodeFlags_DefaultOpen)) {
     const auto q = mode_->quality();
-    ImGui::Text("%s: %s", mode_->quality_name(), q ? cat(std::round(*q * 100) / 100).c_str() : "-");
+    ImGui::Text("%s: %s", mode_->quality_name(), q ? cat(std::round(*q * 1000) / 1000).c_str() : "-");
     ImGui::Text("steps/s %.1f   GPU %.2f ms/step", stats_.steps_per_second, stats_.last_step_gpu_ms);
     ImGui::Text("frame %.1f ms (mean %.1f)   GPU %.2f ms/frame", stats_.last_frame_ms, stats_.mean_frame_ms(),
                 stats_.last_gpu_frame_ms);
-    ImGui::Text("parameters %llu", static_cast<unsigned long long>(mode_->parameter_count()));
+    ImGui::Text("parameters %llu (%.2f MiB as float32)",
+                static_cast<unsigned long long>(mode_->parameter_count()),
+                mode_->parameter_count() * 4.0 / 1048576.0);
     const auto& m = ctx_.memory();
     ImGui::Text("device memory %.1f MiB (peak %.1f) of %.0f MiB", m.current_bytes / 1048576.0,
                 m.peak_bytes / 1048576.0, ctx_.info().device_local_bytes / 1048576.0);
@@ -255,14 +275,14 @@ void ViewerApp::draw_panel(float height) {
                        FLT_MAX, ImVec2(0, 60));
     }
     if (!quality_.empty()) {
-      const std::string overlay = cat(std::round(quality_.back() * 100) / 100, " dB");
-      ImGui::PlotLines("PSNR", quality_.data(), int(quality_.size()), 0, overlay.c_str(), FLT_MAX, FLT_MAX,
-                       ImVec2(0, 60));
+      const std::string overlay = cat(std::round(quality_.back() * 1000) / 1000);
+      ImGui::PlotLines(mode_->quality_name(), quality_.data(), int(quality_.size()), 0, overlay.c_str(),
+                       FLT_MAX, FLT_MAX, ImVec2(0, 60));
     }
   }
   mode_->draw_panel();
   if (ImGui::CollapsingHeader("Files")) {
-    text_field("image", input_path_);
+    text_field(mode_->input_kind(), input_path_);
     ImGui::SameLine();
     if (ImGui::SmallButton("open")) open_dropped(input_path_);
     text_field("snapshot", snapshot_path_);
@@ -275,12 +295,11 @@ void ViewerApp::draw_panel(float height) {
     if (ImGui::SmallButton("load snapshot")) open_dropped(snapshot_path_);
     text_field("screenshot", screenshot_path_);
     if (ImGui::SmallButton("save screenshot (S)")) screenshot_request_ = screenshot_path_;
-    ImGui::TextDisabled("drop an image or a .nf snapshot on the window to open it");
+    ImGui::TextDisabled("drop a file (%s) or a .nf snapshot on the window to open it", mode_->input_kind());
   }
   if (!message_.empty()) ImGui::TextWrapped("%s", message_.c_str());
-  ImGui::TextDisabled(
-      "keys: space train/pause, R reset, S screenshot,\nTab hide UI, 1-4 views (recon, target, error, "
-      "split)");
+  ImGui::TextDisabled("keys: space train/pause, R reset, S screenshot,\nTab hide UI, %s",
+                      mode_->view_keys().c_str());
   ImGui::PopItemWidth();
   ImGui::End();
 }

@@ -69,7 +69,7 @@ class ViewerApp {
   // Performs an action: app-level ("train", "pause", "step", "reset", "ui:hide", "ui:show", "screenshot",
   // "budget:steps=K", "budget:ms=T") or the mode's. Throws nf::Error for unknown or failing actions.
   void action(const std::string& action);
-  // Paths handed in by the window (drag and drop): images open, .nf snapshots load.
+  // Paths handed in by the window (drag and drop): .nf snapshots load, other files open as the mode's input.
   void open_dropped(const std::string& path);
 
   // A new window size was asked for ("window:WxH"; scripted resizes): the size, once.

@@ -1,6 +1,7 @@
 #include "viewport_pipeline.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "embedded.hpp"
 #include "gpu/buffer.hpp"
@@ -20,6 +21,21 @@ gpu::ShaderModuleHandle module(VkDevice device, std::string_view name) {
 }
 
 }  // namespace
+
+uint32_t pack_rgb(float r, float g, float b) {
+  const float rgb[3] = {r, g, b};
+  uint32_t v = 0xff000000u;
+  for (int c = 0; c < 3; ++c) v |= uint32_t(std::lround(std::clamp(rgb[c], 0.0f, 1.0f) * 255.0f)) << (8 * c);
+  return v;
+}
+
+void pack_image(const Image& image, uint32_t* texels) {
+  const int gray = image.channels >= 3 ? 0 : 1;  // channel offsets 1, 2 become 0 for gray images
+  for (size_t p = 0; p < image.pixel_count(); ++p) {
+    const float* px = &image.pixels[p * image.channels];
+    texels[p] = pack_rgb(px[0], px[1 - gray], px[2 - 2 * gray]);
+  }
+}
 
 ViewportPipeline::ViewportPipeline(gpu::Context& ctx, VkRenderPass render_pass, uint32_t slots) : ctx_(ctx) {
   const VkDevice device = ctx.device();

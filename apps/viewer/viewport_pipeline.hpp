@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/image.hpp"
 #include "gpu/vk.hpp"
 #include "present/present_handles.hpp"
 
@@ -27,6 +28,11 @@ struct ViewportPush {
   float background[4] = {0.1f, 0.1f, 0.1f, 1.0f};
 };
 static_assert(sizeof(ViewportPush) == 64);
+
+// Texels of the planes (RGBA8, as unpackUnorm4x8 reads them) from RGB in [0, 1] (clamped); pack_image
+// writes an image's pixels (gray images as gray, alpha ignored) to texels[0 .. width * height).
+uint32_t pack_rgb(float r, float g, float b);
+void pack_image(const Image& image, uint32_t* texels);
 
 // What the viewport shows this frame: `planes` holds width x height RGBA8 texels per plane.
 struct ViewportDraw {

@@ -94,14 +94,14 @@ bool is_sdf_snapshot(const Snapshot& snapshot) {
 }
 
 std::unique_ptr<SdfExperiment> SdfExperiment::from_snapshot(gpu::Context& ctx, const Snapshot& snapshot,
-                                                            const std::string& path) {
+                                                            const std::string& path, const data::MeshSdf* mesh) {
   const json& d = snapshot.description;
   try {
     if (!is_sdf_snapshot(snapshot)) fail("snapshot ", path, ": not an SDF snapshot (task '", d.value("task", ""), "')");
     const json& m = d.at("mesh");
     SdfTargetInfo info{m.at("source").get<std::string>(),
                        data::mesh_transform_from_json(m.at("transform"), "snapshot " + path + ": mesh.transform")};
-    auto e = std::make_unique<SdfExperiment>(ctx, d.at("config"), "in snapshot " + path, nullptr, info,
+    auto e = std::make_unique<SdfExperiment>(ctx, d.at("config"), "in snapshot " + path, mesh, info,
                                              d.at("seed").get<uint32_t>());
     auto& store = e->field_->parameters();
     if (snapshot.parameters.size() != store.size())
@@ -145,7 +145,7 @@ void SdfExperiment::train_step() {
     training_.loss->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
     field_->backward(cmd, x_.view(), d_y_.view(), n);
   }
-  training_.optimizer->step(cmd, step, float(training_.schedule.factor(step, total_steps_)));
+  training_.optimizer->step(cmd, step, float(training_.schedule.factor(step, total_steps_) * lr_scale_));
   if (timer) cmd.write_timestamp(*timer, 1);
   stream_.submit();
   step_ = step;

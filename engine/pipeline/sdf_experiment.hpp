@@ -43,9 +43,10 @@ class SdfExperiment {
   // MeshSdf of load_mesh()'s mesh). steps overrides the config's budget.
   SdfExperiment(gpu::Context& ctx, const json& config, const std::string& config_name, const data::MeshSdf* mesh,
                 const SdfTargetInfo& info, uint32_t seed, std::optional<uint32_t> steps = {});
-  // Rebuilds a trained experiment from an SDF snapshot (evaluation only). path names it in errors.
+  // Rebuilds a trained experiment from an SDF snapshot. path names it in errors. mesh: the mesh it was
+  // trained on (normalised units, as for the constructor) to go on training, or nullptr for evaluation only.
   static std::unique_ptr<SdfExperiment> from_snapshot(gpu::Context& ctx, const Snapshot& snapshot,
-                                                      const std::string& path);
+                                                      const std::string& path, const data::MeshSdf* mesh = nullptr);
 
   uint32_t total_steps() const { return total_steps_; }
   uint32_t steps_done() const { return step_; }
@@ -60,6 +61,10 @@ class SdfExperiment {
 
   // Records and submits one training step (returns without waiting).
   void train_step();
+  // Multiplies every learning rate (on top of the schedule) from the next step on, as
+  // ImageExperiment::set_learning_rate_scale (the viewer's live control); snapshots keep the config's rates.
+  void set_learning_rate_scale(double scale) { lr_scale_ = scale; }
+  double learning_rate_scale() const { return lr_scale_; }
   // Waits for the submitted steps and reports the last one (batch_psnr is that of the batch's MSE).
   StepReport report();
   ~SdfExperiment();
@@ -87,6 +92,7 @@ class SdfExperiment {
   const data::MeshSdf* mesh_ = nullptr;
   data::SdfSampleOptions pool_options_;
   uint32_t refresh_every_ = 0, pools_used_ = 0;
+  double lr_scale_ = 1.0;
   std::future<data::SdfSamples> next_pool_;
   std::unique_ptr<render::SphereTracer> tracer_;
   nn::BatchBuffer x_, target_, y_, d_y_;

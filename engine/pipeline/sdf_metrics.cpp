@@ -9,21 +9,29 @@
 
 namespace nf::pipeline {
 
-double sdf_iou(SdfExperiment& experiment, const data::MeshSdf& truth, uint32_t points, uint64_t seed) {
+SdfIouProbe::SdfIouProbe(const data::MeshSdf& truth, uint32_t points, uint64_t seed) : xyz_(3 * size_t(points)) {
   NF_ASSERT(points > 0, "IoU over no points");
   Pcg32 rng(seed);
-  std::vector<float> xyz(3 * size_t(points));
-  for (auto& v : xyz) v = float(rng.uniform(-1.0, 1.0));
+  for (auto& v : xyz_) v = float(rng.uniform(-1.0, 1.0));
   std::vector<float> gt(points);
-  truth.signed_distances(xyz, gt);
-  const auto pred = experiment.evaluate(xyz);
+  truth.signed_distances(xyz_, gt);
+  inside_.resize(points);
+  for (uint32_t i = 0; i < points; ++i) inside_[i] = gt[i] < 0;
+}
+
+double SdfIouProbe::operator()(SdfExperiment& experiment) const {
+  const auto pred = experiment.evaluate(xyz_);
   uint64_t both = 0, either = 0;
-  for (uint32_t i = 0; i < points; ++i) {
-    const bool a = pred[i] < 0, b = gt[i] < 0;
+  for (size_t i = 0; i < inside_.size(); ++i) {
+    const bool a = pred[i] < 0, b = inside_[i];
     both += a && b;
     either += a || b;
   }
   return either ? double(both) / double(either) : 1.0;
+}
+
+double sdf_iou(SdfExperiment& experiment, const data::MeshSdf& truth, uint32_t points, uint64_t seed) {
+  return SdfIouProbe(truth, points, seed)(experiment);
 }
 
 std::vector<float> surface_points(const data::Mesh& mesh, uint32_t count, uint64_t seed) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/error.hpp"
 #include "gpu/context.hpp"
@@ -43,6 +44,12 @@ CameraPush camera_push(const OrbitCamera::Basis& b, float w = 0) {
 
 Vec3 normalize(const Vec3& v) { return v / length(v); }
 
+// The depth view's range: the box [-1, 1]^3 lies within sqrt(3) of the origin.
+std::pair<double, double> depth_range(const OrbitCamera::Basis& b) {
+  const double d = length(b.origin);
+  return {d - std::sqrt(3.0), d + std::sqrt(3.0)};
+}
+
 }  // namespace
 
 OrbitCamera::Basis OrbitCamera::basis() const {
@@ -51,8 +58,9 @@ OrbitCamera::Basis OrbitCamera::basis() const {
   if (!(fov_deg > 0 && fov_deg < 180)) fail("camera: fov ", fov_deg, " degrees (must be in (0, 180))");
   const double az = azimuth_deg * kPi / 180, el = elevation_deg * kPi / 180;
   Basis b;
-  b.origin = Vec3{std::cos(el) * std::sin(az), std::sin(el), std::cos(el) * std::cos(az)} * distance;
-  b.forward = normalize(-b.origin);
+  const Vec3 back = Vec3{std::cos(el) * std::sin(az), std::sin(el), std::cos(el) * std::cos(az)};
+  b.origin = target + back * distance;
+  b.forward = -back;
   Vec3 right = cross(b.forward, Vec3{0, 1, 0});
   if (length(right) < 1e-9) right = Vec3{1, 0, 0};  // looking straight up or down
   b.right = normalize(right);
@@ -124,8 +132,7 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfEvaluator& sdf, const O
         cmd.dispatch(update_, groups, {gpu::Bind::inout(state_), gpu::Bind::in(y_.buffer), gpu::Bind::inout(grad_)}, up);
       }
     const ShadePush sp{{float(b.forward.x), float(b.forward.y), float(b.forward.z), 0}, n, uint32_t(o.view),
-                       o.iterations, 0, float(camera.distance - std::sqrt(3.0)), float(camera.distance + std::sqrt(3.0)),
-                       0, 0};
+                       o.iterations, 0, float(depth_range(b).first), float(depth_range(b).second), 0, 0};
     cmd.dispatch(shade_, groups, {gpu::Bind::in(state_), gpu::Bind::in(grad_), gpu::Bind::out(rgb_)}, sp);
     stream.submit();
     stream.wait();
@@ -156,7 +163,7 @@ Image sphere_trace_reference(const std::function<double(const Vec3&)>& sdf, cons
                              const TraceOptions& o) {
   const auto b = camera.basis();
   Image image(camera.width, camera.height, 3);
-  const double near_t = camera.distance - std::sqrt(3.0), far_t = camera.distance + std::sqrt(3.0);
+  const auto [near_t, far_t] = depth_range(b);
   for (int py = 0; py < camera.height; ++py)
     for (int px = 0; px < camera.width; ++px) {
       const Vec3 d = camera.ray(b, uint32_t(px), uint32_t(py));

@@ -16,10 +16,12 @@
 
 namespace nf::render {
 
-// Looks at the origin from distance * (cos(el) sin(az), sin(el), cos(el) cos(az)), +Y up; fov is vertical.
+// Looks at target from target + distance * (cos(el) sin(az), sin(el), cos(el) cos(az)), +Y up; fov is
+// vertical. The target is the origin unless panned (the viewer).
 struct OrbitCamera {
   double azimuth_deg = 30, elevation_deg = 20, distance = 3.0, fov_deg = 40;
   int width = 512, height = 512;
+  Vec3 target{0, 0, 0};
 
   struct Basis {
     Vec3 origin, forward, right, up;

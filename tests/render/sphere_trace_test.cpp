@@ -14,7 +14,7 @@ using test::GpuTest;
 
 // The GPU tracer on an analytic sphere against the double-precision CPU trace of the same algorithm:
 // pixels agree within 0.005 except where float rounding flips a silhouette or a step (1% at most).
-void check(gpu::Context& ctx, TraceView view, uint32_t batch) {
+void check(gpu::Context& ctx, TraceView view, uint32_t batch, const Vec3& target = {}) {
   const Vec3 centre{0.1, -0.05, 0.08};
   AnalyticSphere sphere(ctx, centre, 0.55);
   OrbitCamera cam;
@@ -23,6 +23,7 @@ void check(gpu::Context& ctx, TraceView view, uint32_t batch) {
   cam.distance = 2.8;
   cam.width = 72;
   cam.height = 48;
+  cam.target = target;
   TraceOptions o;
   o.view = view;
   o.iterations = 40;
@@ -48,6 +49,7 @@ TEST_F(GpuTest, SphereTraceShadedMatchesReference) { check(ctx(), TraceView::Sha
 TEST_F(GpuTest, SphereTraceNormalsMatchReferenceInChunks) { check(ctx(), TraceView::Normals, 1000); }
 TEST_F(GpuTest, SphereTraceDepthMatchesReference) { check(ctx(), TraceView::Depth, 4096); }
 TEST_F(GpuTest, SphereTraceStepsMatchReference) { check(ctx(), TraceView::Steps, 4096); }
+TEST_F(GpuTest, SphereTracePannedCameraMatchesReference) { check(ctx(), TraceView::Depth, 4096, {0.3, -0.2, 0.1}); }
 
 // The reference itself: the centre pixel of a head-on view of a sphere at the origin hits at t = d - r,
 // with the normal facing the camera (shaded = 1).
@@ -65,6 +67,13 @@ TEST(SphereTraceReference, HeadOnSphere) {
   EXPECT_NEAR(sphere_trace_reference(sdf, cam, o).at(4, 4, 0), 1 - (2.5 - near_t) / (far_t - near_t), 2e-3);
   EXPECT_EQ(sphere_trace_reference(sdf, cam, o).at(0, 0, 0), 0.0f);  // a miss
   EXPECT_THROW(parse_trace_view("x"), Error);
+  // A panned camera looks at its target: a sphere there is hit head-on in the centre pixel.
+  cam.target = Vec3{0.3, 0.2, -0.1};
+  o.view = TraceView::Shaded;
+  const auto moved = [&](const Vec3& p) { return length(p - cam.target) - 0.3; };
+  EXPECT_NEAR(sphere_trace_reference(moved, cam, o).at(4, 4, 0), 1.0, 1e-3);
+  EXPECT_NEAR(cam.basis().origin.x, 0.3, 1e-12);
+  EXPECT_NEAR(cam.basis().origin.z, 2.9, 1e-12);
   cam.fov_deg = 180;
   EXPECT_THROW(cam.basis(), Error);
 }

@@ -14,6 +14,7 @@
 #include "support/check.hpp"
 #include "support/gpu_test.hpp"
 #include "viewer_app.hpp"
+#include "viewer_test_support.hpp"
 
 namespace nf::viewer {
 namespace {
@@ -38,17 +39,6 @@ ImageModeOptions rbf_options() {
   o.field = "rbf";
   o.overrides = {"batch_size=2048", "steps=40"};
   return o;
-}
-
-// Expects fn to throw nf::Error whose message contains `part`.
-template <class Fn>
-void expect_error(Fn fn, const std::string& part) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error; expected one containing '" << part << "'";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
-  }
 }
 
 TEST_F(GpuTest, ImageModeViewsAndLiveLearningRate) {
@@ -189,31 +179,6 @@ TEST_F(GpuTest, ImageModeZoomsAboutTheMouseAndPans) {
   EXPECT_FLOAT_EQ(m.placement(rect).zoom, 800.0f / 48.0f);
   expect_error([&] { m.action("zoom:lots"); }, "not a number");
 }
-
-// An ImGui context with fonts built and a display size, without any backend.
-struct HeadlessImGui {
-  HeadlessImGui() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  ~HeadlessImGui() { ImGui::DestroyContext(); }
-  // One frame with `key` (a GLFW key code, or -1) pressed; returns the viewport rect.
-  ViewRect frame(ViewerApp& app, int key = -1) {
-    ImGuiIO& io = ImGui::GetIO();
-    for (bool& k : io.KeysDown) k = false;
-    if (key >= 0) io.KeysDown[key] = true;
-    ImGui::NewFrame();
-    const ViewRect r = app.draw_ui(1280, 800);
-    ImGui::Render();
-    return r;
-  }
-};
 
 TEST_F(GpuTest, PanelKeysAndBudgetWithoutAWindow) {
   HeadlessImGui imgui;
