@@ -1,0 +1,39 @@
+#include "pipeline/fit_progress.hpp"
+
+namespace nf::pipeline {
+namespace {
+
+double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace
+
+ProgressMeter::ProgressMeter(const FitOptions& options, uint32_t total_steps, uint32_t batch_size, uint32_t first_step)
+    : options_(options), total_(total_steps), batch_(batch_size), first_(first_step), start_(Clock::now()),
+      last_(start_) {}
+
+bool ProgressMeter::due() const {
+  return options_.progress && seconds_between(last_, Clock::now()) >= options_.progress_interval_seconds;
+}
+
+double ProgressMeter::train_seconds() const { return seconds_between(start_, Clock::now()) - excluded_; }
+
+void ProgressMeter::report(const StepReport& r, std::optional<double> eval_psnr) {
+  last_ = Clock::now();
+  if (!options_.progress) return;
+  FitProgress p;
+  p.step = r.step;
+  p.total = total_;
+  p.loss = r.loss;
+  p.batch_psnr = r.batch_psnr;
+  p.elapsed_seconds = seconds_between(start_, last_);
+  const double train = train_seconds();
+  p.steps_per_second = train > 0 ? (r.step - first_) / train : 0;
+  p.samples_per_second = p.steps_per_second * batch_;
+  p.eta_seconds = p.steps_per_second > 0 ? (total_ - r.step) / p.steps_per_second : 0;
+  p.eval_psnr = eval_psnr;
+  options_.progress(p);
+}
+
+}  // namespace nf::pipeline

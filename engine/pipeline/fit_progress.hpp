@@ -1,0 +1,47 @@
+#pragma once
+// What training loops report while they run (`nf fit`, `nf bench`), and the meter that times them.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "pipeline/image_experiment.hpp"
+
+namespace nf::pipeline {
+
+struct FitProgress {
+  uint32_t step = 0, total = 0;
+  double loss = 0, batch_psnr = 0;
+  double steps_per_second = 0, samples_per_second = 0;
+  double elapsed_seconds = 0, eta_seconds = 0;
+  std::optional<double> eval_psnr;  // set on evaluation steps
+};
+
+struct FitOptions {
+  uint32_t eval_every = 0;  // full-image PSNR every K steps (and at the end); 0 = only at the end
+  double progress_interval_seconds = 1.0;
+  std::function<void(const FitProgress&)> progress;  // called about every interval and on evaluations
+};
+
+// Times one training loop from construction: rates and the ETA count training time only (time passed to
+// exclude(), e.g. evaluations, is left out) and the steps done since first_step.
+class ProgressMeter {
+ public:
+  ProgressMeter(const FitOptions& options, uint32_t total_steps, uint32_t batch_size, uint32_t first_step);
+
+  // Whether a periodic report is due (a callback is set and the interval has passed since the last report).
+  bool due() const;
+  // Sends r (and an evaluation's PSNR) to the callback, if any.
+  void report(const StepReport& r, std::optional<double> eval_psnr = std::nullopt);
+  void exclude(double seconds) { excluded_ += seconds; }
+  double train_seconds() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  const FitOptions& options_;
+  uint32_t total_, batch_, first_;
+  Clock::time_point start_, last_;
+  double excluded_ = 0;
+};
+
+}  // namespace nf::pipeline
