@@ -12,7 +12,7 @@ namespace nf::fields {
 
 Field::Field(gpu::Context& ctx, const json& config, const std::string& where, uint32_t input_dims,
              uint32_t output_dims, uint32_t max_batch)
-    : max_batch_(max_batch) {
+    : ctx_(ctx), max_batch_(max_batch) {
   ConfigReader c(config, where);
   auto enc = c.child("encoding");
   if (!enc.has("type")) fail(where, ": missing \"encoding\" with a \"type\"");
@@ -50,6 +50,7 @@ Field::Field(gpu::Context& ctx, const json& config, const std::string& where, ui
     modules()[i]->reserve(ctx, uint32_t(capacity));
   }
   const auto cap = uint32_t(capacity);
+  capacity_ = cap;
   features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "features");
   if (encoding_trains_) d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "feature gradients");
   if (modulation_) {
@@ -103,6 +104,21 @@ void Field::backward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::Ba
   network_->backward(cmd, features_.view(), d_y, encoding_trains_ ? d_features_.view() : nn::BatchView{}, n);
   if (encoding_trains_) encoding_->backward(cmd, x, d_features_.view(), nn::BatchView{}, n);
   if (modulation_) modulation_->backward(cmd, x, d_mod_.view(), nn::BatchView{}, n);
+}
+
+void Field::input_gradient(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y,
+                           const nn::BatchView& grad, uint32_t n) {
+  if (output_dims() != 1) fail("input gradients need a 1-output field (this one has ", output_dims(), ")");
+  NF_ASSERT(grad.buffer && grad.dims == input_dims(), "field input gradient: grad must have ", input_dims(), " rows");
+  if (!ones_.buffer) {
+    ones_ = nn::BatchBuffer(ctx_, 1, capacity_, "field dy/dy");
+    ones_.buffer.upload(std::span<const float>(std::vector<float>(capacity_, 1.0f)));
+    if (!encoding_trains_) d_features_ = nn::BatchBuffer(ctx_, encoding_->output_dims(), capacity_, "feature gradients");
+  }
+  forward(cmd, x, y, n);
+  network_->backward_input(cmd, features_.view(), ones_.view(), d_features_.view(), n);
+  encoding_->backward_input(cmd, x, d_features_.view(), grad, n);
+  if (modulation_) modulation_->backward_input(cmd, x, d_mod_.view(), grad, n);  // adds its share
 }
 
 }  // namespace nf::fields

@@ -41,15 +41,24 @@ class Field {
   // Records the backward pass; must follow forward() with the same x and n in the same command list.
   // Adds the parameter gradients to parameters().gradients().
   void backward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& d_y, uint32_t n);
+  // Records y = field(x) and grad = dy/dx (input_dims rows, analytic: the network's input gradient for
+  // dL/dy = 1 through the encoding's, plus the CAM grids' when modulated) for n <= max_batch samples of a
+  // 1-output field. Leaves parameters().gradients() untouched (modules' backward_input), so it can run
+  // between training steps or inside one.
+  void input_gradient(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y,
+                      const nn::BatchView& grad, uint32_t n);
 
  private:
   std::vector<nn::Module*> modules() const;
 
+  gpu::Context& ctx_;
   std::unique_ptr<nn::Module> encoding_, network_, modulation_;
   std::unique_ptr<nn::ParameterStore> store_;
   uint32_t max_batch_;
   bool encoding_trains_ = false;
+  uint32_t capacity_ = 0;
   nn::BatchBuffer features_, d_features_, mod_, d_mod_;
+  nn::BatchBuffer ones_;  // dL/dy = 1 for input_gradient (made on first use, as d_features_ when frozen)
 };
 
 }  // namespace nf::fields

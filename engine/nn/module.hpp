@@ -70,6 +70,11 @@ class Module {
   // d_x.buffer is set, writes dL/dx. x is the forward input, d_y = dL/dy.
   virtual void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                         uint32_t n) = 0;
+  // Records only dL/dx (d_x required) for samples [0, n), leaving the store's gradients untouched: input
+  // gradients of a field that is not being trained by this call (normals, the eikonal term's gradient).
+  // Same preconditions as backward() (follows forward() on the same x and n where backward() must).
+  virtual void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                              uint32_t n) = 0;
 
  protected:
   ParameterStore& store() const {

@@ -191,12 +191,13 @@ std::vector<float> SdfExperiment::evaluate(std::span<const float> xyz) {
 Image SdfExperiment::render(const render::OrbitCamera& camera, const render::TraceOptions& options) {
   stream_.wait();
   if (!tracer_) tracer_ = std::make_unique<render::SphereTracer>(ctx_, std::min<uint32_t>(chunk_, 1u << 16));
-  return tracer_->render(
-      stream_,
+  const render::SdfFunctions sdf{
       [this](gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n) {
         field_->forward(cmd, x, y, n);
       },
-      camera, options);
+      [this](gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, const nn::BatchView& grad,
+             uint32_t n) { field_->input_gradient(cmd, x, y, grad, n); }};
+  return tracer_->render(stream_, sdf, camera, options);
 }
 
 Snapshot SdfExperiment::snapshot(bool with_optimizer) {

@@ -22,16 +22,15 @@ struct InitPush {
 };
 struct PositionsPush {
   CameraPush cam;
-  float offset[4];
   uint32_t width, height, first, n;
 };
 struct UpdatePush {
-  uint32_t n, mode, axis, pad;
-  float epsilon, step_scale, weight, pad2;
+  uint32_t n;
+  float epsilon, step_scale;
 };
 struct ShadePush {
   float forward[4];
-  uint32_t n, view, max_steps, pad;
+  uint32_t n, view, max_steps, stride;
   float near_t, far_t, pad1, pad2;
 };
 
@@ -88,52 +87,41 @@ SphereTracer::SphereTracer(gpu::Context& ctx, uint32_t max_batch)
     : batch_(max_batch),
       x_(ctx, 3, max_batch, "trace points"),
       y_(ctx, 1, max_batch, "trace distances"),
+      grad_(ctx, 3, max_batch, "trace gradients"),
       state_(ctx, uint64_t(max_batch) * 16, "trace ray state"),
-      grad_(ctx, uint64_t(max_batch) * 12, "trace gradients"),
       rgb_(ctx, uint64_t(max_batch) * 12, "trace colours"),
       init_(ctx, {"render/trace_init", {gpu::BindingKind::Storage}, sizeof(InitPush), kGroupSize, {}}),
       positions_(ctx, {"render/trace_positions", std::vector(2, gpu::BindingKind::Storage), sizeof(PositionsPush),
                        kGroupSize, {}}),
-      update_(ctx, {"render/trace_update", std::vector(3, gpu::BindingKind::Storage), sizeof(UpdatePush), kGroupSize, {}}),
+      update_(ctx, {"render/trace_update", std::vector(2, gpu::BindingKind::Storage), sizeof(UpdatePush), kGroupSize, {}}),
       shade_(ctx, {"render/trace_shade", std::vector(3, gpu::BindingKind::Storage), sizeof(ShadePush), kGroupSize, {}}) {
   NF_ASSERT(max_batch > 0, "sphere tracer with an empty batch");
 }
 
-Image SphereTracer::render(gpu::Stream& stream, const SdfEvaluator& sdf, const OrbitCamera& camera,
+Image SphereTracer::render(gpu::Stream& stream, const SdfFunctions& sdf, const OrbitCamera& camera,
                            const TraceOptions& o) {
   const auto b = camera.basis();
   const uint64_t pixels = uint64_t(camera.width) * camera.height;
   Image image(camera.width, camera.height, 3);
-  const float h = float(o.normal_h);
   for (uint64_t first = 0; first < pixels; first += batch_) {
     const uint32_t n = uint32_t(std::min<uint64_t>(batch_, pixels - first));
     const auto groups = gpu::Groups::linear(n, kGroupSize);
     gpu::CommandList& cmd = stream.begin();
-    cmd.fill(grad_, 0);
     const InitPush ip{camera_push(b), uint32_t(camera.width), uint32_t(camera.height), uint32_t(first), n};
     cmd.dispatch(init_, groups, {gpu::Bind::out(state_)}, ip);
-    auto positions = [&](float dx, float dy, float dz) {
-      const PositionsPush pp{camera_push(b, float(batch_)), {dx, dy, dz, 0}, uint32_t(camera.width),
-                             uint32_t(camera.height), uint32_t(first), n};
-      cmd.dispatch(positions_, groups, {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer)}, pp);
-      sdf(cmd, x_.view(), y_.view(), n);
-    };
+    const PositionsPush pp{camera_push(b, float(batch_)), uint32_t(camera.width), uint32_t(camera.height),
+                           uint32_t(first), n};
     for (uint32_t it = 0; it < o.iterations; ++it) {
-      positions(0, 0, 0);
-      const UpdatePush up{n, 0, 0, 0, float(o.epsilon), float(o.step_scale), 0, 0};
-      cmd.dispatch(update_, groups, {gpu::Bind::inout(state_), gpu::Bind::in(y_.buffer), gpu::Bind::inout(grad_)}, up);
+      cmd.dispatch(positions_, groups, {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer)}, pp);
+      sdf.value(cmd, x_.view(), y_.view(), n);
+      const UpdatePush up{n, float(o.epsilon), float(o.step_scale)};
+      cmd.dispatch(update_, groups, {gpu::Bind::inout(state_), gpu::Bind::in(y_.buffer)}, up);
     }
-    for (uint32_t axis = 0; axis < 3; ++axis)
-      for (int s = -1; s <= 1; s += 2) {
-        float off[3] = {0, 0, 0};
-        off[axis] = float(s) * h;
-        positions(off[0], off[1], off[2]);
-        const UpdatePush up{n, 1, axis, 0, 0, 0, float(s) / (2 * h), 0};
-        cmd.dispatch(update_, groups, {gpu::Bind::inout(state_), gpu::Bind::in(y_.buffer), gpu::Bind::inout(grad_)}, up);
-      }
+    cmd.dispatch(positions_, groups, {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer)}, pp);
+    sdf.gradient(cmd, x_.view(), y_.view(), grad_.view(), n);
     const ShadePush sp{{float(b.forward.x), float(b.forward.y), float(b.forward.z), 0}, n, uint32_t(o.view),
-                       o.iterations, 0, float(depth_range(b).first), float(depth_range(b).second), 0, 0};
-    cmd.dispatch(shade_, groups, {gpu::Bind::in(state_), gpu::Bind::in(grad_), gpu::Bind::out(rgb_)}, sp);
+                       o.iterations, batch_, float(depth_range(b).first), float(depth_range(b).second), 0, 0};
+    cmd.dispatch(shade_, groups, {gpu::Bind::in(state_), gpu::Bind::in(grad_.buffer), gpu::Bind::out(rgb_)}, sp);
     stream.submit();
     stream.wait();
     rgb_.download(image.pixels.data() + first * 3, uint64_t(n) * 12);
@@ -144,22 +132,35 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfEvaluator& sdf, const O
 namespace {
 struct SpherePush {
   float sphere[4];
-  uint32_t n, stride;
+  uint32_t n, stride, with_gradient;
 };
 }  // namespace
 
 AnalyticSphere::AnalyticSphere(gpu::Context& ctx, const Vec3& centre, double radius)
     : centre_(centre),
       radius_(radius),
-      program_(ctx, {"render/sphere_sdf", std::vector(2, gpu::BindingKind::Storage), sizeof(SpherePush), kGroupSize, {}}) {}
+      program_(ctx, {"render/sphere_sdf", std::vector(3, gpu::BindingKind::Storage), sizeof(SpherePush), kGroupSize, {}}) {}
 
-void AnalyticSphere::evaluate(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n) {
-  NF_ASSERT(x.dims == 3 && y.dims == 1 && x.stride == y.stride, "analytic sphere: wrong batch shapes");
-  const SpherePush p{{float(centre_.x), float(centre_.y), float(centre_.z), float(radius_)}, n, x.stride};
-  cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize), {gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer)}, p);
+SdfFunctions AnalyticSphere::functions() {
+  return {[this](gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n) {
+            record(cmd, x, y, nullptr, n);
+          },
+          [this](gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, const nn::BatchView& grad,
+                 uint32_t n) { record(cmd, x, y, &grad, n); }};
 }
 
-Image sphere_trace_reference(const std::function<double(const Vec3&)>& sdf, const OrbitCamera& camera,
+void AnalyticSphere::record(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y,
+                            const nn::BatchView* grad, uint32_t n) {
+  NF_ASSERT(x.dims == 3 && y.dims == 1 && x.stride == y.stride && (!grad || (grad->dims == 3 && grad->stride == x.stride)),
+            "analytic sphere: wrong batch shapes");
+  const SpherePush p{{float(centre_.x), float(centre_.y), float(centre_.z), float(radius_)}, n, x.stride, grad ? 1u : 0u};
+  cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize),
+               {gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer), grad ? gpu::Bind::out(*grad->buffer) : gpu::Bind::in(*x.buffer)},
+               p);
+}
+
+Image sphere_trace_reference(const std::function<double(const Vec3&)>& sdf,
+                             const std::function<Vec3(const Vec3&)>& gradient, const OrbitCamera& camera,
                              const TraceOptions& o) {
   const auto b = camera.basis();
   Image image(camera.width, camera.height, 3);
@@ -191,11 +192,7 @@ Image sphere_trace_reference(const std::function<double(const Vec3&)>& sdf, cons
         if (t > t1 || t < 0) status = 2;
       }
       const Vec3 p = b.origin + d * t;
-      Vec3 g;
-      const double h = o.normal_h;
-      g.x = (sdf(p + Vec3{h, 0, 0}) - sdf(p - Vec3{h, 0, 0})) / (2 * h);
-      g.y = (sdf(p + Vec3{0, h, 0}) - sdf(p - Vec3{0, h, 0})) / (2 * h);
-      g.z = (sdf(p + Vec3{0, 0, h}) - sdf(p - Vec3{0, 0, h})) / (2 * h);
+      const Vec3 g = status == 1 ? gradient(p) : Vec3{};
       const Vec3 nrm = length(g) > 0 ? g / length(g) : Vec3{};
       Vec3 c;
       if (o.view == TraceView::Steps) c = Vec3{1, 1, 1} * (steps / o.iterations);

@@ -2,9 +2,10 @@
 // Sphere tracing an SDF field, wavefront style on the GPU: for a chunk of pixels, every iteration records
 // positions (o + t d for each ray) -> one batched field evaluation -> a march update (hit when |sdf| <
 // epsilon, else t += step_scale * sdf, miss past the box [-1, 1]^3); a fixed number of iterations, all in
-// one command list per chunk. Normals are the field's gradient by central differences (six more batched
-// evaluations). Views: shaded (grey Lambert, head light), normals, depth, step count.
-// sphere_trace_reference() is the double-precision CPU version of the same algorithm, for tests.
+// one command list per chunk. Normals are the field's analytic gradient at the final points (one batched
+// gradient evaluation: fields::Field::input_gradient for learnt fields). Views: shaded (grey Lambert, head
+// light), normals, depth, step count. sphere_trace_reference() is the double-precision CPU version of the
+// same algorithm, for tests.
 #include <functional>
 
 #include "core/image.hpp"
@@ -38,41 +39,54 @@ struct TraceOptions {
   uint32_t iterations = 96;
   double epsilon = 1e-3;    // hit threshold, normalised units
   double step_scale = 0.9;  // < 1 for learnt fields, which are only approximately distances
-  double normal_h = 2e-3;   // central-difference step
   TraceView view = TraceView::Shaded;
 };
 
-// Records y = sdf(x) for n points (feature-major batches, x 3 dims, y 1 dim).
-using SdfEvaluator = std::function<void(gpu::CommandList&, const nn::BatchView& x, const nn::BatchView& y, uint32_t n)>;
+// An SDF on the GPU, over feature-major batches (x 3 dims; y 1 dim; grad 3 dims, all of one stride).
+struct SdfFunctions {
+  // Records y = sdf(x) for n points.
+  std::function<void(gpu::CommandList&, const nn::BatchView& x, const nn::BatchView& y, uint32_t n)> value;
+  // Records y = sdf(x) and grad = its gradient for n points.
+  std::function<void(gpu::CommandList&, const nn::BatchView& x, const nn::BatchView& y, const nn::BatchView& grad,
+                     uint32_t n)>
+      gradient;
+};
 
 class SphereTracer {
  public:
   // max_batch: the most points one evaluation takes (pixels per chunk).
   SphereTracer(gpu::Context& ctx, uint32_t max_batch);
   // RGB image of the camera's size (waits).
-  Image render(gpu::Stream& stream, const SdfEvaluator& sdf, const OrbitCamera& camera, const TraceOptions& options);
+  Image render(gpu::Stream& stream, const SdfFunctions& sdf, const OrbitCamera& camera, const TraceOptions& options);
 
  private:
   uint32_t batch_;
-  nn::BatchBuffer x_, y_;
-  gpu::Buffer state_, grad_, rgb_;
+  nn::BatchBuffer x_, y_, grad_;
+  gpu::Buffer state_, rgb_;
   gpu::Program init_, positions_, update_, shade_;
 };
 
-// An analytic sphere SDF on the GPU (|x - centre| - radius): the reference field for tests.
+// An analytic sphere SDF on the GPU (|x - centre| - radius, gradient (x - centre) / |x - centre|): the
+// reference field for tests.
 class AnalyticSphere {
  public:
   AnalyticSphere(gpu::Context& ctx, const Vec3& centre, double radius);
-  void evaluate(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n);
+  SdfFunctions functions();
   double operator()(const Vec3& p) const { return length(p - centre_) - radius_; }
+  Vec3 gradient(const Vec3& p) const { return (p - centre_) / length(p - centre_); }
 
  private:
+  void record(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, const nn::BatchView* grad,
+              uint32_t n);
+
   Vec3 centre_;
   double radius_;
   gpu::Program program_;
 };
 
-Image sphere_trace_reference(const std::function<double(const Vec3&)>& sdf, const OrbitCamera& camera,
+// The CPU trace: sdf for marching, gradient for the normals.
+Image sphere_trace_reference(const std::function<double(const Vec3&)>& sdf,
+                             const std::function<Vec3(const Vec3&)>& gradient, const OrbitCamera& camera,
                              const TraceOptions& options);
 
 }  // namespace nf::render

@@ -5,38 +5,49 @@
 #ifndef NF_CAM_GLSL
 #define NF_CAM_GLSL
 
+// dweight[k][a] = d weight[k] / dx[a]: (res - 1) / 2 cells per unit of x, 0 where the border clamp
+// saturates.
 struct CamCorners {
   uint cell[8];
   float weight[8];
+  vec3 dweight[8];
 };
 
 CamCorners cam_corners(vec3 x, uint dims, uint res) {
   uint lo[3], hi[3];
-  float w[3];
+  float w[3], dw[3];
   for (uint a = 0; a < 3; ++a) {
     lo[a] = 0u;
     hi[a] = 0u;
     w[a] = 0.0;
+    dw[a] = 0.0;
     if (a < dims) {
-      float ix = clamp((x[a] + 1.0) * 0.5 * float(res - 1u), 0.0, float(res - 1u));
+      float unclamped = (x[a] + 1.0) * 0.5 * float(res - 1u);
+      float ix = clamp(unclamped, 0.0, float(res - 1u));
       float f = floor(ix);
       lo[a] = uint(f);
       hi[a] = min(lo[a] + 1u, res - 1u);
       w[a] = ix - f;
+      dw[a] = unclamped > 0.0 && unclamped < float(res - 1u) ? 0.5 * float(res - 1u) : 0.0;
     }
   }
   CamCorners c;
   for (uint k = 0; k < 8; ++k) {
     uint cell = 0u;
     float weight = 1.0;
+    vec3 dweight = vec3(0.0);
     for (int a = 2; a >= 0; --a) {
       if (uint(a) >= dims) continue;
       bool upper = ((k >> uint(a)) & 1u) != 0u;
       cell = cell * res + (upper ? hi[a] : lo[a]);
-      weight *= upper ? w[a] : 1.0 - w[a];
+      float factor = upper ? w[a] : 1.0 - w[a];
+      dweight *= factor;
+      dweight[a] = weight * (upper ? dw[a] : -dw[a]);
+      weight *= factor;
     }
     c.cell[k] = cell;
     c.weight[k] = k < (1u << dims) ? weight : 0.0;
+    c.dweight[k] = k < (1u << dims) ? dweight : vec3(0.0);
   }
   return c;
 }

@@ -1,5 +1,7 @@
 #version 460
-// CAM grids, backward: scatter-adds weight * dL/d(gamma, beta) into the grid gradients.
+// CAM grids, backward. With PARAM_GRAD: scatter-adds weight * dL/d(gamma, beta) into the grid gradients.
+// With INPUT_GRAD: ADDS dL/dx[a] = sum over layers and corners of dweight/dx[a] * (gamma, beta) cell values
+// . dL/d(gamma, beta) into d_x (the coordinate also feeds the field's encoding, which writes d_x first).
 #include "common.glsl"
 #include "cam.glsl"
 #include "atomics.glsl"
@@ -8,15 +10,20 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint DIMS = 2;
 layout(constant_id = 2) const uint RES = 32;
 layout(constant_id = 3) const uint LAYERS = 3;
+layout(constant_id = 4) const uint PARAM_GRAD = 1;
+layout(constant_id = 5) const uint INPUT_GRAD = 0;
 
 layout(std430, binding = 0) buffer GridGrad { NF_ATOMIC_FLOAT_TYPE grid_grad[]; };
 layout(std430, binding = 1) readonly buffer Input { float x[]; };
 layout(std430, binding = 2) readonly buffer ModulationGrad { float d_mod[]; };
+layout(std430, binding = 3) readonly buffer Grids { float grids[]; };
+layout(std430, binding = 4) buffer InputGrad { float d_x[]; };
 
 layout(push_constant) uniform Push {
   uint n;
   uint stride_x;
   uint stride_mod;
+  uint stride_dx;
 } pc;
 
 void main() {
@@ -27,12 +34,18 @@ void main() {
   CamCorners c = cam_corners(p, DIMS, RES);
   uint cells = 1u;
   for (uint a = 0; a < DIMS; ++a) cells *= RES;
+  vec3 dx = vec3(0.0);
   for (uint l = 0; l < LAYERS; ++l) {
     float dg = d_mod[(2u * l) * pc.stride_mod + i], db = d_mod[(2u * l + 1u) * pc.stride_mod + i];
     for (uint k = 0; k < (1u << DIMS); ++k) {
       uint base = (l * cells + c.cell[k]) * 2u;
-      NF_ATOMIC_ADD(grid_grad, base, c.weight[k] * dg);
-      NF_ATOMIC_ADD(grid_grad, base + 1u, c.weight[k] * db);
+      if (PARAM_GRAD != 0u) {
+        NF_ATOMIC_ADD(grid_grad, base, c.weight[k] * dg);
+        NF_ATOMIC_ADD(grid_grad, base + 1u, c.weight[k] * db);
+      }
+      if (INPUT_GRAD != 0u) dx += c.dweight[k] * (grids[base] * dg + grids[base + 1u] * db);
     }
   }
+  if (INPUT_GRAD != 0u)
+    for (uint a = 0; a < DIMS; ++a) d_x[a * pc.stride_dx + i] += dx[a];
 }

@@ -1,8 +1,9 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
 // NeRF-style frequency encoding: F = [x (if INCLUDE_INPUT), sin(2^k pi x), cos(2^k pi x) for k < OCTAVES],
-// each block over all DIMS inputs. Phases are reduced in turns (2^k pi x = 2 pi (2^(k-1) x)), exactly.
+// each block over all DIMS inputs (frequency.glsl).
 #include "common.glsl"
+#include "frequency.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint DIMS = 3;
@@ -29,11 +30,8 @@ void main() {
   }
   if (INCLUDE_INPUT != 0u) out_ += DIMS;
   for (uint k = 0; k < OCTAVES; ++k) {
-    float scale = exp2(float(k) - 1.0);  // turns per unit of x
     [[unroll]] for (uint a = 0; a < DIMS; ++a) {
-      float t = scale * p[a];
-      t -= round(t);
-      float angle = 6.28318530717958647692 * t;
+      float angle = frequency_angle(k, p[a]);
       features[(out_ + a) * pc.stride_f + i] = sin(angle);
       features[(out_ + DIMS + a) * pc.stride_f + i] = cos(angle);
     }

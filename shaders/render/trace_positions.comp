@@ -1,6 +1,6 @@
 #version 460
-// Sphere tracing: the current point o + t d of every pixel's ray (plus `offset`, for the normals' central
-// differences), as a feature-major batch of 3-D field inputs.
+// Sphere tracing: the current point o + t d of every pixel's ray, as a feature-major batch of 3-D field
+// inputs.
 #include "common.glsl"
 #include "orbit_camera.glsl"
 
@@ -13,7 +13,6 @@ layout(push_constant) uniform Push {
   vec4 forward;  // xyz, w = tan(fov / 2)
   vec4 right;
   vec4 up;
-  vec4 offset;   // xyz
   uint width, height, first, n;
 } pc;
 
@@ -23,7 +22,7 @@ void main() {
   uint p = pc.first + i;
   vec3 d = nf_camera_dir(pc.forward.xyz, pc.right.xyz, pc.up.xyz, pc.forward.w, pc.width, pc.height, p % pc.width,
                          p / pc.width);
-  vec3 q = pc.origin.xyz + state[4u * i] * d + pc.offset.xyz;
+  vec3 q = pc.origin.xyz + state[4u * i] * d;
   uint stride = uint(pc.origin.w);
   x[i] = q.x;
   x[stride + i] = q.y;

@@ -10,12 +10,12 @@
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer State { float state[]; };
-layout(std430, binding = 1) readonly buffer Grad { float grad[]; };
+layout(std430, binding = 1) readonly buffer Grad { float grad[]; };  // field gradient, 3 x stride (feature-major)
 layout(std430, binding = 2) writeonly buffer Rgb { float rgb[]; };  // 3 per pixel, for pixels [first, first + n)
 
 layout(push_constant) uniform Push {
   vec4 forward;  // xyz = view direction of the camera
-  uint n, view, max_steps, pad;
+  uint n, view, max_steps, stride;
   float near_t, far_t, pad1, pad2;
 } pc;
 
@@ -24,7 +24,7 @@ void main() {
   if (i >= pc.n) return;
   bool hit = state[4u * i + 2u] == 1.0;
   vec3 c = vec3(0.0);
-  vec3 g = vec3(grad[3u * i], grad[3u * i + 1u], grad[3u * i + 2u]);
+  vec3 g = vec3(grad[i], grad[pc.stride + i], grad[2u * pc.stride + i]);
   vec3 nrm = length(g) > 0.0 ? normalize(g) : vec3(0.0);
   if (pc.view == 3u) {
     c = vec3(state[4u * i + 3u] / float(pc.max_steps));

@@ -1,27 +1,21 @@
 #version 460
-// Sphere tracing, after a field evaluation y of the batch from trace_positions:
-//   mode 0 (march): a marching ray that is within epsilon of the surface is a hit; otherwise it advances by
-//                   step_scale * y and is a miss once past its box exit. Steps taken are counted.
-//   mode 1 (gradient): grad[3 i + axis] += weight * y (central differences: weight = +-1 / (2 h)).
+// Sphere tracing, after a field evaluation y of the batch from trace_positions: a marching ray that is
+// within epsilon of the surface is a hit; otherwise it advances by step_scale * y and is a miss once past
+// its box exit. Steps taken are counted.
 #include "common.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) buffer State { float state[]; };
 layout(std430, binding = 1) readonly buffer Values { float y[]; };
-layout(std430, binding = 2) buffer Grad { float grad[]; };
 
 layout(push_constant) uniform Push {
-  uint n, mode, axis, pad;
-  float epsilon, step_scale, weight, pad2;
+  uint n;
+  float epsilon, step_scale;
 } pc;
 
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
-  if (pc.mode == 1u) {
-    grad[3u * i + pc.axis] += pc.weight * y[i];
-    return;
-  }
   if (state[4u * i + 2u] != 0.0) return;
   float v = y[i];
   if (abs(v) < pc.epsilon) {

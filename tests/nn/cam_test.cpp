@@ -24,6 +24,15 @@ void check(gpu::Context& ctx, uint32_t dims, uint32_t res, uint32_t layers, uint
   NF_EXPECT_REL_ERROR(h.forward(x), cam_reference_forward(dims, res, layers, grids, x), 1e-5);
   h.backward(x, d_mod, false);
   NF_EXPECT_REL_ERROR(h.gradients()[0], cam_reference_backward(dims, res, layers, grids, x, d_mod), 1e-5);
+  // dL/dx is added to what d_x holds; no parameter gradients.
+  std::vector<double> before(x.size());
+  for (auto& v : before) v = float(rng.uniform(-1, 1));
+  auto d_x = h.backward_input(x, d_mod, before);
+  EXPECT_EQ(h.max_abs_gradient(), 0.0);
+  for (size_t i = 0; i < d_x.size(); ++i) d_x[i] -= before[i];
+  const auto c = test::compare_input_gradients(d_x, cam_reference_input_grad(dims, res, layers, grids, x, d_mod), dims);
+  EXPECT_LT(c.rel_error, 1e-4);
+  EXPECT_LE(c.outliers, 1u);
 }
 
 TEST_F(GpuTest, CamGrids2DMatchReference) { check(ctx(), 2, 32, 3, 1); }
@@ -48,6 +57,20 @@ TEST(CamReference, AlignCornersHitsGridVertices) {
   const auto out = cam_reference_forward(2, 4, 1, grids, std::vector<double>{-1, -1, 1, 1});
   EXPECT_DOUBLE_EQ(out[0], 5.0);
   EXPECT_DOUBLE_EQ(out[3], 7.0);
+}
+
+TEST(CamReference, InputGradientMatchesFiniteDifferences) {
+  const uint32_t dims = 3, res = 6, layers = 2;
+  Pcg32 rng(31);
+  std::vector<double> grids(layers * 216 * 2), x(dims * 30), d_mod(30 * 2 * layers);
+  for (auto& v : grids) v = rng.uniform(-1, 1);
+  for (auto& v : x) v = rng.uniform(-1.05, 1.05);
+  for (auto& v : d_mod) v = rng.uniform(-1, 1);
+  const auto forward = [&](std::span<const double> p) { return cam_reference_forward(dims, res, layers, grids, p); };
+  EXPECT_GE(test::expect_input_gradient_matches_fd(forward, dims, x, d_mod,
+                                                   cam_reference_input_grad(dims, res, layers, grids, x, d_mod), 1e-7,
+                                                   1e-6),
+            80u);
 }
 
 }  // namespace

@@ -43,7 +43,19 @@ void check_against_reference(gpu::Context& ctx, uint32_t dims, const DifGridConf
 
   const auto d_f = random_vec(n * cfg.features(), rng);
   h.backward(x, d_f, false);
-  NF_EXPECT_REL_ERROR(h.gradients()[0], dif_grid_reference_backward(cfg, dims, params, x, d_f), 1e-5);
+  const auto d_grid = dif_grid_reference_backward(cfg, dims, params, x, d_f);
+  NF_EXPECT_REL_ERROR(h.gradients()[0], d_grid, 1e-5);
+  // Input gradients, alone (no parameter gradients) and with the grid's. Measured relative error over
+  // the non-outlier samples ~1e-6; outliers (a float32 cell index flipping at a boundary) are rare.
+  const auto d_x = dif_grid_reference_input_grad(cfg, dims, params, x, d_f);
+  const auto alone = test::compare_input_gradients(h.backward_input(x, d_f), d_x, dims);
+  EXPECT_LT(alone.rel_error, 1e-4);
+  EXPECT_LE(alone.outliers, n / 500);
+  EXPECT_EQ(h.max_abs_gradient(), 0.0);
+  const auto both = test::compare_input_gradients(h.backward(x, d_f, true), d_x, dims);
+  EXPECT_LT(both.rel_error, 1e-4);
+  EXPECT_LE(both.outliers, n / 500);
+  NF_EXPECT_REL_ERROR(h.gradients()[0], d_grid, 1e-5);
 }
 
 TEST_F(GpuTest, DifGrid2DMatchesReference) {
@@ -102,6 +114,21 @@ TEST(DifGridReference, GradientMatchesFiniteDifferences) {
     plus[p] += 1e-5;
     minus[p] -= 1e-5;
     EXPECT_NEAR((objective(plus) - objective(minus)) / 2e-5, analytic[p], 1e-7) << "parameter " << p;
+  }
+}
+
+TEST(DifGridReference, InputGradientMatchesFiniteDifferences) {
+  for (uint32_t dims : {2u, 3u}) {
+    const DifGridConfig cfg{{3, 5, 8}, {2, 1, 2}, 1.0};
+    Pcg32 rng(20 + dims);
+    const auto grid = random_vec(cfg.parameters(dims), rng);
+    std::vector<double> x(dims * 40);
+    for (auto& v : x) v = rng.uniform(-1.0, 1.0);
+    const auto d_f = random_vec(40 * cfg.features(), rng);
+    const auto forward = [&](std::span<const double> p) { return dif_grid_reference_forward(cfg, dims, grid, p); };
+    const size_t checked = test::expect_input_gradient_matches_fd(
+        forward, dims, x, d_f, dif_grid_reference_input_grad(cfg, dims, grid, x, d_f), 1e-7, 1e-6);
+    EXPECT_GE(checked, 40u * dims * 9 / 10) << "most samples lie away from cell and tile boundaries";
   }
 }
 

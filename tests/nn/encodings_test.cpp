@@ -34,6 +34,57 @@ TEST_F(GpuTest, FourierFeaturesMatchReference) {
   NF_EXPECT_REL_ERROR(h.forward(x), fourier_reference_forward(2, b, x), 1e-5);
 }
 
+TEST_F(GpuTest, FourierInputGradientMatchesReference) {
+  FourierFeatures enc(ctx(), 3, FourierConfig{64, 4.0});
+  test::ModuleHarness h(ctx(), enc);
+  Pcg32 rng(11);
+  std::vector<double> b(64 * 3);
+  for (auto& v : b) v = float(rng.normal() * 4.0);
+  h.set_parameters({b});
+  const auto x = random_vec(3 * 1001, rng, -1, 1);
+  const auto d_f = random_vec(1001 * 128, rng, -1, 1);
+  const auto ref = fourier_reference_input_grad(3, b, x, d_f);
+  NF_EXPECT_REL_ERROR(h.backward_input(x, d_f), ref, 1e-4);
+  NF_EXPECT_REL_ERROR(h.backward(x, d_f, true), ref, 1e-4);
+}
+
+TEST(FourierReference, InputGradientMatchesFiniteDifferences) {
+  Pcg32 rng(12);
+  std::vector<double> b(16 * 2);
+  for (auto& v : b) v = rng.normal() * 3.0;
+  const auto x = random_vec(2 * 30, rng, -1, 1);
+  const auto d_f = random_vec(30 * 32, rng, -1, 1);
+  const auto forward = [&](std::span<const double> p) { return fourier_reference_forward(2, b, p); };
+  EXPECT_EQ(test::expect_input_gradient_matches_fd(forward, 2, x, d_f, fourier_reference_input_grad(2, b, x, d_f),
+                                                   1e-6, 1e-6),
+            60u);
+}
+
+TEST_F(GpuTest, FrequencyEncodingInputGradientMatchesReference) {
+  for (bool include : {true, false}) {
+    const FrequencyConfig cfg{8, include};
+    FrequencyEncoding enc(ctx(), 3, cfg);
+    test::ModuleHarness h(ctx(), enc);
+    Pcg32 rng(13);
+    const auto x = random_vec(3 * 777, rng, -1, 1);
+    const auto d_f = random_vec(777 * enc.output_dims(), rng, -1, 1);
+    const auto ref = frequency_reference_input_grad(3, cfg, x, d_f);
+    NF_EXPECT_REL_ERROR(h.backward_input(x, d_f), ref, 1e-4);
+    NF_EXPECT_REL_ERROR(h.backward(x, d_f, true), ref, 1e-4);
+  }
+}
+
+TEST(FrequencyReference, InputGradientMatchesFiniteDifferences) {
+  const FrequencyConfig cfg{6, true};
+  Pcg32 rng(14);
+  const auto x = random_vec(3 * 20, rng, -1, 1);
+  const auto d_f = random_vec(20 * 39, rng, -1, 1);
+  const auto forward = [&](std::span<const double> p) { return frequency_reference_forward(3, cfg, p); };
+  EXPECT_EQ(test::expect_input_gradient_matches_fd(forward, 3, x, d_f, frequency_reference_input_grad(3, cfg, x, d_f),
+                                                   1e-6, 1e-6),
+            60u);
+}
+
 TEST_F(GpuTest, FourierFrequenciesAreFixedAndDrawnWithSigma) {
   FourierFeatures enc(ctx(), 2, FourierConfig{4096 / 2, 3.0});
   const auto blocks = enc.parameter_blocks();
@@ -86,7 +137,18 @@ void check_hashgrid(gpu::Context& ctx, uint32_t dims, const HashGridConfig& cfg,
   NF_EXPECT_REL_ERROR(h.forward(x), hashgrid_reference_forward(cfg, dims, table, x), 1e-5);
   const auto d_f = random_vec(3000 * enc.output_dims(), rng, -1, 1);
   h.backward(x, d_f, false);
-  NF_EXPECT_REL_ERROR(h.gradients()[0], hashgrid_reference_backward(cfg, dims, table, x, d_f), 1e-5);
+  const auto d_table = hashgrid_reference_backward(cfg, dims, table, x, d_f);
+  NF_EXPECT_REL_ERROR(h.gradients()[0], d_table, 1e-5);
+  // Input gradients: alone (no parameter gradients) and together with the table's.
+  const auto d_x = hashgrid_reference_input_grad(cfg, dims, table, x, d_f);
+  const auto alone = test::compare_input_gradients(h.backward_input(x, d_f), d_x, dims);
+  EXPECT_LT(alone.rel_error, 1e-5);
+  EXPECT_LE(alone.outliers, 1u);
+  EXPECT_EQ(h.max_abs_gradient(), 0.0);
+  const auto both = test::compare_input_gradients(h.backward(x, d_f, true), d_x, dims);
+  EXPECT_LT(both.rel_error, 1e-5);
+  EXPECT_LE(both.outliers, 1u);
+  NF_EXPECT_REL_ERROR(h.gradients()[0], d_table, 1e-5);
 }
 
 TEST_F(GpuTest, HashGrid2DDenseAndHashedLevelsMatchReference) {
@@ -124,6 +186,21 @@ TEST(HashGridReference, GradientMatchesFiniteDifferences) {
     up[p] += 1e-5;
     down[p] -= 1e-5;
     EXPECT_NEAR((objective(up) - objective(down)) / 2e-5, g[p], 1e-7) << p;
+  }
+}
+
+TEST(HashGridReference, InputGradientMatchesFiniteDifferences) {
+  for (uint32_t dims : {2u, 3u}) {
+    const HashGridConfig cfg{4, 2, 8, 3, 1.9};  // dense and hashed levels
+    Pcg32 rng(15 + dims);
+    const auto levels = hashgrid_levels(cfg, dims);
+    const auto table = random_vec((levels.back().first + levels.back().entries) * 2, rng, -1, 1);
+    const auto x = random_vec(dims * 40, rng, -1, 1);
+    const auto d_f = random_vec(40 * 8, rng, -1, 1);
+    const auto forward = [&](std::span<const double> p) { return hashgrid_reference_forward(cfg, dims, table, p); };
+    const size_t checked = test::expect_input_gradient_matches_fd(
+        forward, dims, x, d_f, hashgrid_reference_input_grad(cfg, dims, table, x, d_f), 1e-6, 1e-6);
+    EXPECT_GE(checked, 40u * dims * 9 / 10) << "most samples lie away from cell boundaries";
   }
 }
 

@@ -74,6 +74,11 @@ void check(gpu::Context& ctx, const Case& c, const std::string& path, uint64_t s
   if (c.modulated) {
     NF_EXPECT_REL_ERROR(h.modulation_gradients(), ref.d_mod, 1e-4) << c.name << " " << path;
   }
+  NF_EXPECT_REL_ERROR(h.backward_input(x, d_y), ref.d_x, 1e-4) << c.name << " " << path << " input only";
+  EXPECT_EQ(h.max_abs_gradient(), 0.0) << c.name << " " << path;
+  if (c.modulated) {
+    NF_EXPECT_REL_ERROR(h.modulation_gradients(), ref.d_mod, 1e-4) << c.name << " " << path << " input only";
+  }
 }
 
 const Case kCases[] = {

@@ -1,5 +1,7 @@
 #include "module_harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 
@@ -30,6 +32,12 @@ std::vector<std::vector<double>> ModuleHarness::gradients() const {
   for (const auto& placed : store_->blocks())
     out.emplace_back(all.begin() + placed.offset, all.begin() + placed.offset + placed.block.count);
   return out;
+}
+
+double ModuleHarness::max_abs_gradient() const {
+  double m = 0;
+  for (float v : store_->gradients().download_all<float>()) m = std::max(m, double(std::abs(v)));
+  return m;
 }
 
 void ModuleHarness::ensure(uint32_t n) {
@@ -97,6 +105,73 @@ std::vector<double> ModuleHarness::backward(const std::vector<double>& x, const 
   stream_.submit();
   stream_.wait();
   return want_dx ? download(dx_, n) : std::vector<double>{};
+}
+
+std::vector<double> ModuleHarness::backward_input(const std::vector<double>& x, const std::vector<double>& d_y,
+                                                  const std::vector<double>& d_x_initial) {
+  const auto n = uint32_t(x.size() / module_.input_dims());
+  ensure(n);
+  upload(x_, x, n);
+  upload(y_, {}, 0);
+  upload(dy_, d_y, n);
+  upload(dx_, d_x_initial, d_x_initial.empty() ? 0 : n);
+  auto& cmd = stream_.begin();
+  cmd.fill(store_->gradients(), 0);
+  module_.forward(cmd, x_.view(), y_.view(), n);
+  module_.backward_input(cmd, x_.view(), dy_.view(), dx_.view(), n);
+  stream_.submit();
+  stream_.wait();
+  return download(dx_, n);
+}
+
+size_t expect_input_gradient_matches_fd(
+    const std::function<std::vector<double>(std::span<const double> x)>& forward, uint32_t dims,
+    std::span<const double> x, std::span<const double> d_f, std::span<const double> d_x, double h, double tol) {
+  const size_t n = x.size() / dims, nf = d_f.size() / n;
+  size_t checked = 0;
+  for (size_t i = 0; i < n; ++i)
+    for (uint32_t a = 0; a < dims; ++a) {
+      auto quotient = [&](double step) {
+        std::vector<double> up(x.begin() + i * dims, x.begin() + (i + 1) * dims), down = up;
+        up[a] += step;
+        down[a] -= step;
+        const auto fu = forward(up), fd = forward(down);
+        double s = 0;
+        for (size_t f = 0; f < nf; ++f) s += d_f[i * nf + f] * (fu[f] - fd[f]);
+        return s / (2 * step);
+      };
+      const double q = quotient(h), q2 = quotient(h / 2), g = d_x[i * dims + a];
+      if (std::abs(q - q2) > tol * (1 + std::abs(g))) continue;  // a kink within h
+      EXPECT_NEAR(q, g, tol * (1 + std::abs(g))) << "sample " << i << " axis " << a;
+      ++checked;
+    }
+  return checked;
+}
+
+InputGradientComparison compare_input_gradients(std::span<const double> gpu, std::span<const double> ref,
+                                                uint32_t dims) {
+  NF_ASSERT(gpu.size() == ref.size(), "input gradient sizes differ");
+  const size_t n = ref.size() / dims;
+  double ms = 0;
+  for (double v : ref) ms += v * v;
+  const double rms = std::sqrt(ms / double(n));
+  InputGradientComparison c;
+  double err2 = 0, ref2 = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double e = 0, r = 0;
+    for (uint32_t a = 0; a < dims; ++a) {
+      e += (gpu[i * dims + a] - ref[i * dims + a]) * (gpu[i * dims + a] - ref[i * dims + a]);
+      r += ref[i * dims + a] * ref[i * dims + a];
+    }
+    if (!(std::sqrt(e) <= 1e-2 * rms)) {
+      ++c.outliers;
+      continue;
+    }
+    err2 += e;
+    ref2 += r;
+  }
+  c.rel_error = std::sqrt(err2 / std::max(ref2, 1e-300));
+  return c;
 }
 
 }  // namespace nf::test

@@ -2,7 +2,9 @@
 // Runs one Module on the GPU against host data: places its parameters in a store, uploads sample-major
 // host batches as feature-major GPU batches (outputs poisoned with NaN first), and reads results back
 // sample-major. Used by every module test to compare with the double-precision references.
+#include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "gpu/context.hpp"
@@ -20,6 +22,8 @@ class ModuleHarness {
   void set_parameters(const std::vector<std::vector<double>>& blocks);
   // Gradients per block after backward().
   std::vector<std::vector<double>> gradients() const;
+  // max |gradient| over every block (0 after backward_input()).
+  double max_abs_gradient() const;
 
   // Modulation inputs (n x modulation_dims, sample-major) for modulated networks; set before forward.
   void set_modulation(const std::vector<double>& values) { modulation_ = values; }
@@ -31,6 +35,11 @@ class ModuleHarness {
   // Forward then backward with d_y (n x output_dims). Gradients start from zero. Returns d_x (n x input
   // dims) when want_dx, else empty.
   std::vector<double> backward(const std::vector<double>& x, const std::vector<double>& d_y, bool want_dx);
+  // Forward then backward_input with d_y; returns d_x (n x input dims). Parameter gradients are zeroed
+  // first (backward_input must leave them so: check gradients()). d_x starts poisoned, or at d_x_initial
+  // when given (modulations add into d_x).
+  std::vector<double> backward_input(const std::vector<double>& x, const std::vector<double>& d_y,
+                                     const std::vector<double>& d_x_initial = {});
 
  private:
   void upload(nn::BatchBuffer& b, const std::vector<double>& sample_major, uint32_t n);
@@ -46,5 +55,23 @@ class ModuleHarness {
   std::vector<double> modulation_;
   uint32_t n_ = 0;
 };
+
+// Checks a reference input gradient against central finite differences of its reference forward:
+// d_x[i, a] against d/dx[i, a] of sum_f d_f[i, f] F(x)[i, f] (sample-major), within tol x (1 + |d_x|).
+// Piecewise-smooth encodings (grids) have kinks at cell boundaries: samples whose difference quotients
+// at h and h/2 disagree (a kink within h) are skipped. Returns the number of (sample, axis) pairs checked.
+size_t expect_input_gradient_matches_fd(
+    const std::function<std::vector<double>(std::span<const double> x)>& forward, uint32_t dims,
+    std::span<const double> x, std::span<const double> d_f, std::span<const double> d_x, double h, double tol);
+
+// GPU input gradients of grid encodings against their reference: a float32 cell index may flip where x
+// lies within rounding of a cell boundary, and there the gradient jumps. Samples whose error exceeds
+// 1e-2 x the reference's RMS per-sample norm are outliers (counted); rel_error is over the rest.
+struct InputGradientComparison {
+  double rel_error = 0;
+  size_t outliers = 0;
+};
+InputGradientComparison compare_input_gradients(std::span<const double> gpu, std::span<const double> ref,
+                                                uint32_t dims);
 
 }  // namespace nf::test

@@ -45,6 +45,8 @@ void check_against_reference(gpu::Context& ctx, uint32_t k, uint32_t d, uint32_t
   NF_EXPECT_REL_ERROR(g[1], ref.rho, 1e-4);
   NF_EXPECT_REL_ERROR(g[2], ref.w, 1e-4);
   NF_EXPECT_REL_ERROR(g[3], ref.b, 1e-4);
+  NF_EXPECT_REL_ERROR(h.backward_input(f, d_y), ref.d_f, 1e-4);
+  EXPECT_EQ(h.max_abs_gradient(), 0.0);
 }
 
 TEST_F(GpuTest, RbfPublishedImageShapeMatchesReference) {

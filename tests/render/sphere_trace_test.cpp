@@ -29,10 +29,9 @@ void check(gpu::Context& ctx, TraceView view, uint32_t batch, const Vec3& target
   o.iterations = 40;
   SphereTracer tracer(ctx, batch);
   gpu::Stream stream(ctx, 1);
-  const Image gpu_image = tracer.render(
-      stream, [&](gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n) { sphere.evaluate(cmd, x, y, n); },
-      cam, o);
-  const Image ref = sphere_trace_reference([&](const Vec3& p) { return sphere(p); }, cam, o);
+  const Image gpu_image = tracer.render(stream, sphere.functions(), cam, o);
+  const Image ref = sphere_trace_reference([&](const Vec3& p) { return sphere(p); },
+                                           [&](const Vec3& p) { return sphere.gradient(p); }, cam, o);
   ASSERT_EQ(gpu_image.pixels.size(), ref.pixels.size());
   size_t off = 0, lit = 0;
   for (size_t p = 0; p < ref.pixels.size() / 3; ++p) {
@@ -61,17 +60,19 @@ TEST(SphereTraceReference, HeadOnSphere) {
   cam.width = cam.height = 9;
   TraceOptions o;
   const auto sdf = [](const Vec3& p) { return length(p) - 0.5; };
-  EXPECT_NEAR(sphere_trace_reference(sdf, cam, o).at(4, 4, 0), 1.0, 1e-3);
+  const auto grad = [](const Vec3& p) { return p / length(p); };
+  EXPECT_NEAR(sphere_trace_reference(sdf, grad, cam, o).at(4, 4, 0), 1.0, 1e-3);
   o.view = TraceView::Depth;
   const double near_t = 3 - std::sqrt(3.0), far_t = 3 + std::sqrt(3.0);
-  EXPECT_NEAR(sphere_trace_reference(sdf, cam, o).at(4, 4, 0), 1 - (2.5 - near_t) / (far_t - near_t), 2e-3);
-  EXPECT_EQ(sphere_trace_reference(sdf, cam, o).at(0, 0, 0), 0.0f);  // a miss
+  EXPECT_NEAR(sphere_trace_reference(sdf, grad, cam, o).at(4, 4, 0), 1 - (2.5 - near_t) / (far_t - near_t), 2e-3);
+  EXPECT_EQ(sphere_trace_reference(sdf, grad, cam, o).at(0, 0, 0), 0.0f);  // a miss
   EXPECT_THROW(parse_trace_view("x"), Error);
   // A panned camera looks at its target: a sphere there is hit head-on in the centre pixel.
   cam.target = Vec3{0.3, 0.2, -0.1};
   o.view = TraceView::Shaded;
   const auto moved = [&](const Vec3& p) { return length(p - cam.target) - 0.3; };
-  EXPECT_NEAR(sphere_trace_reference(moved, cam, o).at(4, 4, 0), 1.0, 1e-3);
+  const auto moved_grad = [&](const Vec3& p) { return (p - cam.target) / length(p - cam.target); };
+  EXPECT_NEAR(sphere_trace_reference(moved, moved_grad, cam, o).at(4, 4, 0), 1.0, 1e-3);
   EXPECT_NEAR(cam.basis().origin.x, 0.3, 1e-12);
   EXPECT_NEAR(cam.basis().origin.z, 2.9, 1e-12);
   cam.fov_deg = 180;

@@ -13,6 +13,9 @@ struct GridPush {
   uint32_t stride_x;
   uint32_t stride_f;
 };
+struct BackwardPush {
+  uint32_t n, stride_x, stride_f, stride_dx;
+};
 
 }  // namespace
 
@@ -48,10 +51,17 @@ DifGrid::DifGrid(gpu::Context& ctx, uint32_t dims, DifGridConfig config)
   }
   levels_.upload(std::span<const uint32_t>(table));
   const std::vector<uint32_t> constants = {dims, uint32_t(config_.resolutions.size())};
-  const std::vector<gpu::BindingKind> bindings(4, gpu::BindingKind::Storage);
-  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", bindings, sizeof(GridPush), kGroupSize, constants});
-  backward_ = gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/dif_grid_backward" : "nn/dif_grid_backward@cas",
-                                 bindings, sizeof(GridPush), kGroupSize, constants});
+  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(4, gpu::BindingKind::Storage), sizeof(GridPush),
+                                kGroupSize, constants});
+  const char* backward = ctx.features().float_atomic_add ? "nn/dif_grid_backward" : "nn/dif_grid_backward@cas";
+  // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
+  const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
+  for (int m = 0; m < 3; ++m) {
+    auto c = constants;
+    c.insert(c.end(), {modes[m][0], modes[m][1]});
+    backward_[m] = gpu::Program(ctx, {backward, std::vector(6, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                      kGroupSize, c});
+  }
 }
 
 json DifGrid::config() const {
@@ -94,11 +104,26 @@ void DifGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView
 
 void DifGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                        uint32_t n) {
-  NF_ASSERT(!d_x.buffer, "the DiF-grid does not compute gradients with respect to its input");
-  cmd.dispatch(backward_, gpu::Groups::linear(n, kGroupSize),
-               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(levels_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer)},
-               GridPush{n, x.stride, d_y.stride});
+  record_backward(cmd, x, d_y, d_x, n, d_x.buffer ? 1 : 0);
+}
+
+void DifGrid::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                             uint32_t n) {
+  NF_ASSERT(d_x.buffer, "DiF-grid backward_input needs d_x");
+  record_backward(cmd, x, d_y, d_x, n, 2);
+}
+
+void DifGrid::record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                              uint32_t n, int mode) {
+  NF_ASSERT(x.dims == dims_ && d_y.dims == output_dims() && (!d_x.buffer || d_x.dims == dims_),
+            "DiF-grid backward: wrong operand dims");
+  // Bindings a mode does not use get a harmless read-only stand-in.
+  const gpu::Bind grid = store().bind_values(block_index(0), gpu::Access::Read);
+  cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
+               {mode == 2 ? grid : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
+                gpu::Bind::in(levels_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), grid,
+                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer)},
+               BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
 }
 
 }  // namespace nf::nn

@@ -37,14 +37,21 @@ class DifGrid final : public Module {
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // With d_x: also writes dL/dx (through the sawtooth mapping: reso^2 / 2 cells per unit of x inside a
+  // tile, 0 where the border clamp saturates).
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
 
  private:
+  void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                       uint32_t n, int mode);
+
   uint32_t dims_;
   DifGridConfig config_;
   gpu::Buffer levels_;  // uvec4 per level: reso, channels, cell offset, feature offset
-  gpu::Program forward_, backward_;
+  gpu::Program forward_, backward_[3];  // backward: see record_backward
 };
 
 // Double-precision reference, sample-major: x[i * dims + a], returns F[i * features + f].
@@ -54,5 +61,9 @@ std::vector<double> dif_grid_reference_forward(const DifGridConfig& config, uint
 std::vector<double> dif_grid_reference_backward(const DifGridConfig& config, uint32_t dims,
                                                 std::span<const double> grid, std::span<const double> x,
                                                 std::span<const double> d_f);
+// dL/dx (sample-major) for dL/dF = d_f.
+std::vector<double> dif_grid_reference_input_grad(const DifGridConfig& config, uint32_t dims,
+                                                  std::span<const double> grid, std::span<const double> x,
+                                                  std::span<const double> d_f);
 
 }  // namespace nf::nn

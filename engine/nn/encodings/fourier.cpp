@@ -13,6 +13,9 @@ constexpr uint32_t kGroupSize = 64;
 struct Push {
   uint32_t n, stride_x, stride_f;
 };
+struct BackwardPush {
+  uint32_t n, stride_x, stride_f, stride_dx;
+};
 
 }  // namespace
 
@@ -24,6 +27,9 @@ FourierFeatures::FourierFeatures(gpu::Context& ctx, uint32_t dims, FourierConfig
   forward_ = gpu::Program(ctx, {"nn/fourier_forward", {gpu::BindingKind::Uniform, gpu::BindingKind::Storage,
                                                        gpu::BindingKind::Storage},
                                 sizeof(Push), kGroupSize, {dims, config_.frequencies}});
+  backward_ = gpu::Program(ctx, {"nn/fourier_backward", {gpu::BindingKind::Uniform, gpu::BindingKind::Storage,
+                                                         gpu::BindingKind::Storage, gpu::BindingKind::Storage},
+                                 sizeof(BackwardPush), kGroupSize, {dims, config_.frequencies}});
 }
 
 json FourierFeatures::config() const {
@@ -53,8 +59,19 @@ void FourierFeatures::forward(gpu::CommandList& cmd, const BatchView& x, const B
                Push{n, x.stride, y.stride});
 }
 
-void FourierFeatures::backward(gpu::CommandList&, const BatchView&, const BatchView&, const BatchView& d_x, uint32_t) {
-  NF_ASSERT(!d_x.buffer, "Fourier features do not compute gradients with respect to their input");
+void FourierFeatures::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                               uint32_t n) {
+  if (d_x.buffer) backward_input(cmd, x, d_y, d_x, n);
+}
+
+void FourierFeatures::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y,
+                                     const BatchView& d_x, uint32_t n) {
+  NF_ASSERT(x.dims == dims_ && d_y.dims == output_dims() && d_x.buffer && d_x.dims == dims_,
+            "Fourier features backward: wrong operand dims");
+  cmd.dispatch(backward_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
+               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(*x.buffer),
+                gpu::Bind::in(*d_y.buffer), gpu::Bind::out(*d_x.buffer)},
+               BackwardPush{n, x.stride, d_y.stride, d_x.stride});
 }
 
 std::vector<double> fourier_reference_forward(uint32_t dims, std::span<const double> b, std::span<const double> x) {
@@ -68,6 +85,20 @@ std::vector<double> fourier_reference_forward(uint32_t dims, std::span<const dou
       out[i * 2 * m + m + j] = std::cos(2 * M_PI * t);
     }
   return out;
+}
+
+std::vector<double> fourier_reference_input_grad(uint32_t dims, std::span<const double> b, std::span<const double> x,
+                                                 std::span<const double> d_f) {
+  const size_t m = b.size() / dims, n = x.size() / dims;
+  std::vector<double> d_x(x.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < m; ++j) {
+      double t = 0;
+      for (uint32_t a = 0; a < dims; ++a) t += b[j * dims + a] * x[i * dims + a];
+      const double g = d_f[i * 2 * m + j] * std::cos(2 * M_PI * t) - d_f[i * 2 * m + m + j] * std::sin(2 * M_PI * t);
+      for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += 2 * M_PI * b[j * dims + a] * g;
+    }
+  return d_x;
 }
 
 }  // namespace nf::nn

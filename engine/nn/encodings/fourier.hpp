@@ -26,16 +26,22 @@ class FourierFeatures final : public Module {
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // The frequencies are fixed: backward only writes dL/dx, when d_x is given.
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
 
  private:
   uint32_t dims_;
   FourierConfig config_;
-  gpu::Program forward_;
+  gpu::Program forward_, backward_;
 };
 
 // Double-precision reference, sample-major; b: M x dims.
 std::vector<double> fourier_reference_forward(uint32_t dims, std::span<const double> b, std::span<const double> x);
+// dL/dx (sample-major) for dL/dF = d_f.
+std::vector<double> fourier_reference_input_grad(uint32_t dims, std::span<const double> b, std::span<const double> x,
+                                                 std::span<const double> d_f);
 
 }  // namespace nf::nn

@@ -25,16 +25,22 @@ class FrequencyEncoding final : public Module {
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>>, Pcg32&) const override {}
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // No parameters: backward only writes dL/dx, when d_x is given.
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
 
  private:
   uint32_t dims_;
   FrequencyConfig config_;
-  gpu::Program forward_;
+  gpu::Program forward_, backward_;
 };
 
 std::vector<double> frequency_reference_forward(uint32_t dims, const FrequencyConfig& config,
                                                 std::span<const double> x);
+// dL/dx (sample-major) for dL/dF = d_f.
+std::vector<double> frequency_reference_input_grad(uint32_t dims, const FrequencyConfig& config,
+                                                   std::span<const double> x, std::span<const double> d_f);
 
 }  // namespace nf::nn

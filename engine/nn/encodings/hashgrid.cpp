@@ -13,6 +13,9 @@ constexpr uint32_t kGroupSize = 64;
 struct Push {
   uint32_t n, stride_x, stride_f;
 };
+struct BackwardPush {
+  uint32_t n, stride_x, stride_f, stride_dx;
+};
 
 }  // namespace
 
@@ -46,10 +49,17 @@ HashGrid::HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config)
   level_table_ = gpu::Buffer(ctx, table.size() * 4, "hashgrid levels");
   level_table_.upload(std::span<const uint32_t>(table));
   const std::vector<uint32_t> constants = {dims, config_.levels, config_.features_per_level};
-  const std::vector<gpu::BindingKind> bindings(4, gpu::BindingKind::Storage);
-  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", bindings, sizeof(Push), kGroupSize, constants});
-  backward_ = gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/hashgrid_backward" : "nn/hashgrid_backward@cas",
-                                 bindings, sizeof(Push), kGroupSize, constants});
+  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(4, gpu::BindingKind::Storage), sizeof(Push),
+                                kGroupSize, constants});
+  const char* backward = ctx.features().float_atomic_add ? "nn/hashgrid_backward" : "nn/hashgrid_backward@cas";
+  // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
+  const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
+  for (int m = 0; m < 3; ++m) {
+    auto c = constants;
+    c.insert(c.end(), {modes[m][0], modes[m][1]});
+    backward_[m] = gpu::Program(ctx, {backward, std::vector(6, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                      kGroupSize, c});
+  }
 }
 
 json HashGrid::config() const {
@@ -86,16 +96,32 @@ void HashGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchVie
 
 void HashGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                         uint32_t n) {
-  NF_ASSERT(!d_x.buffer, "the hash grid does not compute gradients with respect to its input");
-  cmd.dispatch(backward_, gpu::Groups::linear(n, kGroupSize),
-               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(level_table_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer)},
-               Push{n, x.stride, d_y.stride});
+  record_backward(cmd, x, d_y, d_x, n, d_x.buffer ? 1 : 0);
+}
+
+void HashGrid::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                              uint32_t n) {
+  NF_ASSERT(d_x.buffer, "hash grid backward_input needs d_x");
+  record_backward(cmd, x, d_y, d_x, n, 2);
+}
+
+void HashGrid::record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                               uint32_t n, int mode) {
+  NF_ASSERT(x.dims == dims_ && d_y.dims == output_dims() && (!d_x.buffer || d_x.dims == dims_),
+            "hash grid backward: wrong operand dims");
+  // Bindings a mode does not use get a harmless read-only stand-in.
+  const gpu::Bind table = store().bind_values(block_index(0), gpu::Access::Read);
+  cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
+               {mode == 2 ? table : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
+                gpu::Bind::in(level_table_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), table,
+                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer)},
+               BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
 }
 
 namespace {
 
-// Calls visit(table index, weight, feature index) for every (level, corner, feature) of sample x.
+// Calls visit(table index, weight, d weight / dx (dims values), feature index) for every (level, corner,
+// feature) of sample x.
 template <class Visit>
 void for_each_tap(const HashGridConfig& c, uint32_t dims, const double* x, Visit visit) {
   static constexpr uint32_t primes[3] = {1u, 2654435761u, 805459861u};
@@ -112,17 +138,19 @@ void for_each_tap(const HashGridConfig& c, uint32_t dims, const double* x, Visit
     }
     for (uint32_t k = 0; k < (1u << dims); ++k) {
       uint32_t index = 0, stride = 1;
-      double weight = 1;
+      double weight = 1, dweight[3] = {1, 1, 1};
       for (uint32_t a = 0; a < dims; ++a) {
         const bool upper = (k >> a) & 1u;
         const uint32_t v = cell[a] + (upper ? 1u : 0u);
         weight *= upper ? w[a] : 1.0 - w[a];
+        for (uint32_t b = 0; b < dims; ++b)
+          dweight[b] *= b == a ? (upper ? 0.5 : -0.5) * double(lv.scale) : (upper ? w[a] : 1.0 - w[a]);
         index = lv.hashed ? (index ^ (v * primes[a])) : index + v * stride;
         stride *= lv.resolution;
       }
       const uint64_t entry = lv.first + index % lv.entries;
       for (uint32_t f = 0; f < c.features_per_level; ++f)
-        visit(entry * c.features_per_level + f, weight, l * c.features_per_level + f);
+        visit(entry * c.features_per_level + f, weight, dweight, l * c.features_per_level + f);
     }
   }
 }
@@ -134,7 +162,7 @@ std::vector<double> hashgrid_reference_forward(const HashGridConfig& c, uint32_t
   const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
   std::vector<double> out(n * nf, 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, uint32_t f) { out[i * nf + f] += w * table[p]; });
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * table[p]; });
   return out;
 }
 
@@ -143,8 +171,19 @@ std::vector<double> hashgrid_reference_backward(const HashGridConfig& c, uint32_
   const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
   std::vector<double> g(table.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
   return g;
+}
+
+std::vector<double> hashgrid_reference_input_grad(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
+                                                  std::span<const double> x, std::span<const double> d_f) {
+  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
+  std::vector<double> d_x(x.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
+      for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * table[p] * d_f[i * nf + f];
+    });
+  return d_x;
 }
 
 }  // namespace nf::nn

@@ -44,15 +44,21 @@ class HashGrid final : public Module {
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // With d_x: also writes dL/dx (the derivative of the interpolation weights, per level scale / 2).
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
 
  private:
+  void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                       uint32_t n, int mode);
+
   uint32_t dims_;
   HashGridConfig config_;
   std::vector<HashGridLevel> levels_;
   gpu::Buffer level_table_;
-  gpu::Program forward_, backward_;
+  gpu::Program forward_, backward_[3];  // backward: see record_backward
 };
 
 // Double-precision reference (sample-major) using the same level table.
@@ -61,5 +67,9 @@ std::vector<double> hashgrid_reference_forward(const HashGridConfig& config, uin
 std::vector<double> hashgrid_reference_backward(const HashGridConfig& config, uint32_t dims,
                                                 std::span<const double> table, std::span<const double> x,
                                                 std::span<const double> d_f);
+// dL/dx (sample-major) for dL/dF = d_f.
+std::vector<double> hashgrid_reference_input_grad(const HashGridConfig& config, uint32_t dims,
+                                                  std::span<const double> table, std::span<const double> x,
+                                                  std::span<const double> d_f);
 
 }  // namespace nf::nn

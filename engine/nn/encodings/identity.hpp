@@ -20,6 +20,10 @@ class IdentityEncoding final : public Module {
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override {
+    backward(cmd, x, d_y, d_x, n);
+  }
 
  private:
   uint32_t dims_;

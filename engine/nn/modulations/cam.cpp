@@ -14,6 +14,9 @@ constexpr uint32_t kGroupSize = 64;
 struct Push {
   uint32_t n, stride_x, stride_mod;
 };
+struct BackwardPush {
+  uint32_t n, stride_x, stride_mod, stride_dx;
+};
 
 }  // namespace
 
@@ -23,8 +26,15 @@ CamGrids::CamGrids(gpu::Context& ctx, uint32_t dims, uint32_t output_dims, CamCo
   const std::vector<uint32_t> constants = {dims, config_.resolution, layers_};
   forward_ = gpu::Program(ctx, {"nn/cam_forward", std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
                                 constants});
-  backward_ = gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/cam_backward" : "nn/cam_backward@cas",
-                                 std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize, constants});
+  const char* backward = ctx.features().float_atomic_add ? "nn/cam_backward" : "nn/cam_backward@cas";
+  // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
+  const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
+  for (int m = 0; m < 3; ++m) {
+    auto c = constants;
+    c.insert(c.end(), {modes[m][0], modes[m][1]});
+    backward_[m] = gpu::Program(ctx, {backward, std::vector(5, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                      kGroupSize, c});
+  }
 }
 
 uint64_t CamGrids::cells() const {
@@ -62,35 +72,54 @@ void CamGrids::forward(gpu::CommandList& cmd, const BatchView& x, const BatchVie
 
 void CamGrids::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                         uint32_t n) {
-  NF_ASSERT(!d_x.buffer, "CAM grids do not compute gradients with respect to the coordinates");
-  cmd.dispatch(backward_, gpu::Groups::linear(n, kGroupSize),
-               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(*x.buffer),
-                gpu::Bind::in(*d_y.buffer)},
-               Push{n, x.stride, d_y.stride});
+  record_backward(cmd, x, d_y, d_x, n, d_x.buffer ? 1 : 0);
+}
+
+void CamGrids::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                              uint32_t n) {
+  NF_ASSERT(d_x.buffer, "CAM backward_input needs d_x");
+  record_backward(cmd, x, d_y, d_x, n, 2);
+}
+
+void CamGrids::record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                               uint32_t n, int mode) {
+  NF_ASSERT(x.dims == dims_ && d_y.dims == output_dims() && (!d_x.buffer || d_x.dims == dims_),
+            "CAM backward: wrong operand dims");
+  // Bindings a mode does not use get a harmless read-only stand-in.
+  const gpu::Bind grids = store().bind_values(block_index(0), gpu::Access::Read);
+  cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
+               {mode == 2 ? grids : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
+                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), grids,
+                d_x.buffer ? gpu::Bind::inout(*d_x.buffer) : gpu::Bind::in(*x.buffer)},
+               BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
 }
 
 namespace {
 
+// Calls visit(cell, weight, d weight / dx (dims values)) for every corner of sample x.
 template <class Visit>
 void for_each_corner(uint32_t dims, uint32_t res, const double* x, Visit visit) {
   uint64_t lo[3] = {}, hi[3] = {};
-  double w[3] = {};
+  double w[3] = {}, dw[3] = {};
   for (uint32_t a = 0; a < dims; ++a) {
-    const double ix = std::clamp((x[a] + 1.0) * 0.5 * (res - 1), 0.0, double(res - 1));
+    const double unclamped = (x[a] + 1.0) * 0.5 * (res - 1);
+    const double ix = std::clamp(unclamped, 0.0, double(res - 1));
     const double f = std::floor(ix);
     lo[a] = uint64_t(f);
     hi[a] = std::min<uint64_t>(lo[a] + 1, res - 1);
     w[a] = ix - f;
+    dw[a] = unclamped > 0 && unclamped < res - 1 ? 0.5 * (res - 1) : 0.0;
   }
   for (uint32_t k = 0; k < (1u << dims); ++k) {
     uint64_t cell = 0;
-    double weight = 1;
+    double weight = 1, dweight[3] = {1, 1, 1};
     for (int a = int(dims) - 1; a >= 0; --a) {
       const bool upper = (k >> a) & 1u;
       cell = cell * res + (upper ? hi[a] : lo[a]);
       weight *= upper ? w[a] : 1.0 - w[a];
+      for (int b = 0; b < int(dims); ++b) dweight[b] *= b == a ? (upper ? dw[a] : -dw[a]) : (upper ? w[a] : 1.0 - w[a]);
     }
-    visit(cell, weight);
+    visit(cell, weight, dweight);
   }
 }
 
@@ -103,7 +132,7 @@ std::vector<double> cam_reference_forward(uint32_t dims, uint32_t res, uint32_t 
   for (uint32_t a = 0; a < dims; ++a) cells *= res;
   std::vector<double> out(n * 2 * layers, 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w) {
+    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w, const double*) {
       for (uint32_t l = 0; l < layers; ++l)
         for (uint32_t c = 0; c < 2; ++c) out[i * 2 * layers + 2 * l + c] += w * grids[(l * cells + cell) * 2 + c];
     });
@@ -117,11 +146,27 @@ std::vector<double> cam_reference_backward(uint32_t dims, uint32_t res, uint32_t
   for (uint32_t a = 0; a < dims; ++a) cells *= res;
   std::vector<double> g(grids.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w) {
+    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w, const double*) {
       for (uint32_t l = 0; l < layers; ++l)
         for (uint32_t c = 0; c < 2; ++c) g[(l * cells + cell) * 2 + c] += w * d_mod[i * 2 * layers + 2 * l + c];
     });
   return g;
+}
+
+std::vector<double> cam_reference_input_grad(uint32_t dims, uint32_t res, uint32_t layers, std::span<const double> grids,
+                                             std::span<const double> x, std::span<const double> d_mod) {
+  const size_t n = x.size() / dims;
+  uint64_t cells = 1;
+  for (uint32_t a = 0; a < dims; ++a) cells *= res;
+  std::vector<double> d_x(x.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double, const double* dw) {
+      for (uint32_t l = 0; l < layers; ++l)
+        for (uint32_t c = 0; c < 2; ++c)
+          for (uint32_t a = 0; a < dims; ++a)
+            d_x[i * dims + a] += dw[a] * grids[(l * cells + cell) * 2 + c] * d_mod[i * 2 * layers + 2 * l + c];
+    });
+  return d_x;
 }
 
 }  // namespace nf::nn

@@ -28,14 +28,20 @@ class CamGrids final : public Module {
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
+  // With d_x: also ADDS dL/dx into d_x (unlike encodings, which write it: the modulation coordinate is
+  // the field's input, whose encoding writes d_x first).
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
 
  private:
+  void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                       uint32_t n, int mode);
   uint64_t cells() const;
   uint32_t dims_, layers_;
   CamConfig config_;
-  gpu::Program forward_, backward_;
+  gpu::Program forward_, backward_[3];  // backward: see record_backward
 };
 
 // Double-precision reference, sample-major: grids as the block; returns n x 2L.
@@ -44,5 +50,9 @@ std::vector<double> cam_reference_forward(uint32_t dims, uint32_t resolution, ui
 std::vector<double> cam_reference_backward(uint32_t dims, uint32_t resolution, uint32_t layers,
                                            std::span<const double> grids, std::span<const double> x,
                                            std::span<const double> d_mod);
+// dL/dx (sample-major) for dL/dmodulation = d_mod.
+std::vector<double> cam_reference_input_grad(uint32_t dims, uint32_t resolution, uint32_t layers,
+                                             std::span<const double> grids, std::span<const double> x,
+                                             std::span<const double> d_mod);
 
 }  // namespace nf::nn

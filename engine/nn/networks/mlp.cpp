@@ -225,6 +225,17 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
 }
 
 void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x, uint32_t n) {
+  record_backward(cmd, x, d_y, d_x, n, true);
+}
+
+void Mlp::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                         uint32_t n) {
+  NF_ASSERT(d_x.buffer, "MLP backward_input needs d_x");
+  record_backward(cmd, x, d_y, d_x, n, false);
+}
+
+void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                          uint32_t n, bool param_grads) {
   NF_ASSERT(x.dims == in_ && d_y.dims == out_, "MLP backward: wrong operand dims");
   NF_ASSERT(!d_x.buffer || (d_x.dims == in_), "MLP backward: d_x has the wrong dims");
   const auto& c = config_;
@@ -257,6 +268,7 @@ void Mlp::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d
                    InputGradPush{n, capacity_, l == 0 ? d_x.stride : capacity_});
     }
   }
+  if (!param_grads) return;
   // Weight gradients: a reduction over samples per layer.
   const bool cpu = ctx_.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
   for (uint32_t l = 0; l < c.layers(); ++l) {

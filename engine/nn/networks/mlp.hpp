@@ -73,9 +73,14 @@ class Mlp final : public Module {
   // Must follow forward() on the same x and n (uses the activations it stored).
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  // The backward pass without the weight-gradient kernels (dL/dmodulation is still written when modulated).
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
   bool fused() const { return fused_; }
 
  private:
+  void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                       uint32_t n, bool param_grads);
   struct LayerPrograms {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
   };

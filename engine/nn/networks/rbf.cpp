@@ -54,6 +54,9 @@ Rbf::Rbf(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, RbfConfig
   forward_ = gpu::Program(ctx, {"nn/rbf_forward", fwd, 12, kGroupSize, {k, d_, o_}});
   backward_ = gpu::Program(ctx, {native ? "nn/rbf_backward" : "nn/rbf_backward@cas", bwd, sizeof(RbfPush),
                                  kGroupSize, constants});
+  std::vector<gpu::BindingKind> input_grad(4, gpu::BindingKind::Storage);
+  input_grad[0] = gpu::BindingKind::Uniform;
+  input_grad_ = gpu::Program(ctx, {"nn/rbf_input_grad", input_grad, 12, kGroupSize, {k, d_, o_}});
 }
 
 json Rbf::config() const {
@@ -101,6 +104,17 @@ void Rbf::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
   const RbfPush push{n, x.stride, y.stride, 0};
   cmd.dispatch(forward_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
                {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer)},
+               &push, 12);
+}
+
+void Rbf::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                         uint32_t n) {
+  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && d_y.dims == o_,
+            "RBF backward_input: wrong operand shapes");
+  const RbfPush push{n, x.stride, d_y.stride, 0};
+  cmd.dispatch(input_grad_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
+               {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer),
+                gpu::Bind::out(*d_x.buffer)},
                &push, 12);
 }
 

@@ -33,6 +33,9 @@ class Rbf final : public Module {
   // Must follow forward() in the same command list with unchanged parameters (reuses its preparation).
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                 uint32_t n) override;
+  // dL/dF only, one kernel without parameter sums; same precondition as backward(). d_x shares x's stride.
+  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
+                      uint32_t n) override;
 
  private:
   uint32_t d_, o_;
@@ -40,7 +43,7 @@ class Rbf final : public Module {
   uint32_t block_;                 // neurons per dispatch
   uint32_t backward_invocations_;  // invocations per backward dispatch (each loops over samples)
   gpu::Buffer prepared_;           // uniform buffer, layout in shaders/include/rbf.glsl
-  gpu::Program prepare_, forward_, backward_;
+  gpu::Program prepare_, forward_, backward_, input_grad_;
 };
 
 // Double-precision reference, sample-major. Parameters as the blocks: mu, rho (K x D), w (O x K), b (O).

@@ -1,0 +1,46 @@
+#version 460
+#extension GL_EXT_control_flow_attributes : require
+// Gaussian RBF layer + linear output, input gradient only (no parameter gradients), 4 samples per
+// invocation as the forward:  dL/dF_d = -sum_k (sum_o W_ok dy_o) phi_k beta_kd (F_d - mu_kd).
+// See rbf.glsl for the parameter layout.
+#include "common.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint K = 64;
+layout(constant_id = 2) const uint D = 18;
+layout(constant_id = 3) const uint O = 3;
+
+#include "rbf.glsl"
+
+layout(std430, binding = 1) readonly buffer Features { float features[]; };
+layout(std430, binding = 2) readonly buffer OutputGrad { float d_y[]; };
+layout(std430, binding = 3) writeonly buffer FeatureGrad { float d_features[]; };
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint stride_f;
+  uint stride_y;
+} pc;
+
+void main() {
+  uint i0 = 4u * nf_item_index();
+  if (i0 >= pc.n) return;
+  vec4 f[D], df[D], dy[O];
+  [[unroll]] for (uint d = 0; d < D; ++d) {
+    f[d] = NF_LOAD4(features, d, pc.stride_f, i0, pc.n);
+    df[d] = vec4(0.0);
+  }
+  [[unroll]] for (uint o = 0; o < O; ++o) dy[o] = NF_LOAD4(d_y, o, pc.stride_y, i0, pc.n);
+  for (uint k = 0; k < K; ++k) {
+    vec4 z = vec4(0.0);
+    [[unroll]] for (uint d = 0; d < D; ++d) {
+      vec4 diff = f[d] - rbf_mu(k, d);
+      z += rbf_beta(k, d) * diff * diff;
+    }
+    vec4 g = vec4(0.0);
+    [[unroll]] for (uint o = 0; o < O; ++o) g += rbf_w(o, k) * dy[o];
+    g *= exp(-0.5 * z);
+    [[unroll]] for (uint d = 0; d < D; ++d) df[d] -= rbf_beta(k, d) * g * (f[d] - rbf_mu(k, d));
+  }
+  [[unroll]] for (uint d = 0; d < D; ++d) NF_STORE4(d_features, d, pc.stride_f, i0, pc.n, df[d]);
+}
