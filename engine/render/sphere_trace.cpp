@@ -11,6 +11,8 @@ namespace nf::render {
 namespace {
 
 constexpr uint32_t kGroupSize = 64;
+// Iterations between two compactions of the marching rays (each costs a host round trip).
+constexpr uint32_t kRoundIterations = 8;
 constexpr double kPi = 3.14159265358979323846;
 
 struct CameraPush {
@@ -27,6 +29,9 @@ struct PositionsPush {
 struct UpdatePush {
   uint32_t n;
   float epsilon, step_scale;
+};
+struct CompactPush {
+  uint32_t n, mode;
 };
 struct ShadePush {
   float forward[4];
@@ -90,11 +95,16 @@ SphereTracer::SphereTracer(gpu::Context& ctx, uint32_t max_batch)
       grad_(ctx, 3, max_batch, "trace gradients"),
       state_(ctx, uint64_t(max_batch) * 16, "trace ray state"),
       rgb_(ctx, uint64_t(max_batch) * 12, "trace colours"),
-      init_(ctx, {"render/trace_init", {gpu::BindingKind::Storage}, sizeof(InitPush), kGroupSize, {}}),
-      positions_(ctx, {"render/trace_positions", std::vector(2, gpu::BindingKind::Storage), sizeof(PositionsPush),
+      lists_{gpu::Buffer(ctx, uint64_t(max_batch) * 4, "trace ray list"),
+             gpu::Buffer(ctx, uint64_t(max_batch) * 4, "trace ray list")},
+      slot_(ctx, uint64_t(max_batch) * 4, "trace hit slots"),
+      counter_(ctx, 4, "trace ray count", gpu::MemoryUsage::Host),
+      init_(ctx, {"render/trace_init", std::vector(3, gpu::BindingKind::Storage), sizeof(InitPush), kGroupSize, {}}),
+      positions_(ctx, {"render/trace_positions", std::vector(3, gpu::BindingKind::Storage), sizeof(PositionsPush),
                        kGroupSize, {}}),
-      update_(ctx, {"render/trace_update", std::vector(2, gpu::BindingKind::Storage), sizeof(UpdatePush), kGroupSize, {}}),
-      shade_(ctx, {"render/trace_shade", std::vector(3, gpu::BindingKind::Storage), sizeof(ShadePush), kGroupSize, {}}) {
+      update_(ctx, {"render/trace_update", std::vector(3, gpu::BindingKind::Storage), sizeof(UpdatePush), kGroupSize, {}}),
+      compact_(ctx, {"render/trace_compact", std::vector(5, gpu::BindingKind::Storage), sizeof(CompactPush), kGroupSize, {}}),
+      shade_(ctx, {"render/trace_shade", std::vector(4, gpu::BindingKind::Storage), sizeof(ShadePush), kGroupSize, {}}) {
   NF_ASSERT(max_batch > 0, "sphere tracer with an empty batch");
 }
 
@@ -103,25 +113,66 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfFunctions& sdf, const O
   const auto b = camera.basis();
   const uint64_t pixels = uint64_t(camera.width) * camera.height;
   Image image(camera.width, camera.height, 3);
+  // Submits what was recorded, waits, and returns the counter the commands appended to.
+  auto finish = [&]() {
+    stream.submit();
+    stream.wait();
+    uint32_t count = 0;
+    counter_.download(&count, 4);
+    return count;
+  };
   for (uint64_t first = 0; first < pixels; first += batch_) {
     const uint32_t n = uint32_t(std::min<uint64_t>(batch_, pixels - first));
-    const auto groups = gpu::Groups::linear(n, kGroupSize);
-    gpu::CommandList& cmd = stream.begin();
+    gpu::CommandList* cmd = &stream.begin();
+    cmd->fill(counter_, 0);
     const InitPush ip{camera_push(b), uint32_t(camera.width), uint32_t(camera.height), uint32_t(first), n};
-    cmd.dispatch(init_, groups, {gpu::Bind::out(state_)}, ip);
-    const PositionsPush pp{camera_push(b, float(batch_)), uint32_t(camera.width), uint32_t(camera.height),
-                           uint32_t(first), n};
-    for (uint32_t it = 0; it < o.iterations; ++it) {
-      cmd.dispatch(positions_, groups, {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer)}, pp);
-      sdf.value(cmd, x_.view(), y_.view(), n);
-      const UpdatePush up{n, float(o.epsilon), float(o.step_scale)};
-      cmd.dispatch(update_, groups, {gpu::Bind::inout(state_), gpu::Bind::in(y_.buffer)}, up);
+    cmd->dispatch(init_, gpu::Groups::linear(n, kGroupSize),
+                  {gpu::Bind::out(state_), gpu::Bind::out(lists_[0]), gpu::Bind::inout(counter_)}, ip);
+    uint32_t active = finish(), list = 0;
+    // The marching rays only, in rounds: each iteration evaluates the field on the round's list (rays that
+    // finish within a round are skipped by the update), then the list is compacted.
+    auto positions = [&](gpu::Buffer& rays, uint32_t count) {
+      const PositionsPush pp{camera_push(b, float(batch_)), uint32_t(camera.width), uint32_t(camera.height),
+                             uint32_t(first), count};
+      cmd->dispatch(positions_, gpu::Groups::linear(count, kGroupSize),
+                    {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer), gpu::Bind::in(rays)}, pp);
+    };
+    for (uint32_t it = 0; it < o.iterations && active > 0;) {
+      const uint32_t round = std::min(kRoundIterations, o.iterations - it);
+      cmd = &stream.begin();
+      for (uint32_t r = 0; r < round; ++r) {
+        positions(lists_[list], active);
+        sdf.value(*cmd, x_.view(), y_.view(), active);
+        const UpdatePush up{active, float(o.epsilon), float(o.step_scale)};
+        cmd->dispatch(update_, gpu::Groups::linear(active, kGroupSize),
+                      {gpu::Bind::inout(state_), gpu::Bind::in(y_.buffer), gpu::Bind::in(lists_[list])}, up);
+      }
+      cmd->fill(counter_, 0);
+      cmd->dispatch(compact_, gpu::Groups::linear(active, kGroupSize),
+                    {gpu::Bind::in(state_), gpu::Bind::in(lists_[list]), gpu::Bind::out(lists_[1 - list]),
+                     gpu::Bind::inout(counter_), gpu::Bind::out(slot_)},
+                    CompactPush{active, 0});
+      active = finish();
+      list = 1 - list;
+      it += round;
     }
-    cmd.dispatch(positions_, groups, {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer)}, pp);
-    sdf.gradient(cmd, x_.view(), y_.view(), grad_.view(), n);
+    // The hits, their gradients, then every pixel's colour.
+    cmd = &stream.begin();
+    cmd->fill(counter_, 0);
+    cmd->dispatch(compact_, gpu::Groups::linear(n, kGroupSize),
+                  {gpu::Bind::in(state_), gpu::Bind::in(lists_[list]), gpu::Bind::out(lists_[1 - list]),
+                   gpu::Bind::inout(counter_), gpu::Bind::out(slot_)},
+                  CompactPush{n, 1});
+    const uint32_t hits = finish();
+    cmd = &stream.begin();
+    if (hits > 0) {
+      positions(lists_[1 - list], hits);
+      sdf.gradient(*cmd, x_.view(), y_.view(), grad_.view(), hits);
+    }
     const ShadePush sp{{float(b.forward.x), float(b.forward.y), float(b.forward.z), 0}, n, uint32_t(o.view),
                        o.iterations, batch_, float(depth_range(b).first), float(depth_range(b).second), 0, 0};
-    cmd.dispatch(shade_, groups, {gpu::Bind::in(state_), gpu::Bind::in(grad_.buffer), gpu::Bind::out(rgb_)}, sp);
+    cmd->dispatch(shade_, gpu::Groups::linear(n, kGroupSize),
+                  {gpu::Bind::in(state_), gpu::Bind::in(grad_.buffer), gpu::Bind::out(rgb_), gpu::Bind::in(slot_)}, sp);
     stream.submit();
     stream.wait();
     rgb_.download(image.pixels.data() + first * 3, uint64_t(n) * 12);

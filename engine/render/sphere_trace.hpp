@@ -1,9 +1,11 @@
 #pragma once
 // Sphere tracing an SDF field, wavefront style on the GPU: for a chunk of pixels, every iteration records
-// positions (o + t d for each ray) -> one batched field evaluation -> a march update (hit when |sdf| <
-// epsilon, else t += step_scale * sdf, miss past the box [-1, 1]^3); a fixed number of iterations, all in
-// one command list per chunk. Normals are the field's analytic gradient at the final points (one batched
-// gradient evaluation: fields::Field::input_gradient for learnt fields). Views: shaded (grey Lambert, head
+// positions (o + t d for each marching ray) -> one batched field evaluation -> a march update (hit when
+// |sdf| < epsilon, else t += step_scale * sdf, miss past the box [-1, 1]^3), for a fixed number of
+// iterations. Only rays that enter the box march, and the marching rays are compacted into a shorter list
+// every 8 iterations (one host round trip each), so finished rays stop costing evaluations. Normals are
+// the field's analytic gradient at the hits (one batched gradient evaluation of the hits only:
+// fields::Field::input_gradient for learnt fields). Views: shaded (grey Lambert, head
 // light), normals, depth, step count. sphere_trace_reference() is the double-precision CPU version of the
 // same algorithm, for tests.
 #include <functional>
@@ -63,7 +65,8 @@ class SphereTracer {
   uint32_t batch_;
   nn::BatchBuffer x_, y_, grad_;
   gpu::Buffer state_, rgb_;
-  gpu::Program init_, positions_, update_, shade_;
+  gpu::Buffer lists_[2], slot_, counter_;  // ray lists (marching rays, ping-pong; hits), hit slots, list length
+  gpu::Program init_, positions_, update_, compact_, shade_;
 };
 
 // An analytic sphere SDF on the GPU (|x - centre| - radius, gradient (x - centre) / |x - centre|): the

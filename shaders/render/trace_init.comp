@@ -1,11 +1,14 @@
 #version 460
 // Sphere tracing, step 0: for every pixel of [first, first + n), the ray's entry into and exit from the box
-// [-1, 1]^3. state[4 p + {0, 1, 2, 3}] = t, t_exit, status (0 marching, 1 hit, 2 miss), steps taken.
+// [-1, 1]^3. state[4 p + {0, 1, 2, 3}] = t, t_exit, status (0 marching, 1 hit, 2 miss), steps taken. The
+// rays that enter the box are appended to the active list (count: the counter, zeroed before).
 #include "common.glsl"
 #include "orbit_camera.glsl"
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) writeonly buffer State { float state[]; };
+layout(std430, binding = 1) writeonly buffer Rays { uint rays[]; };
+layout(std430, binding = 2) buffer Counter { uint count; };
 
 layout(push_constant) uniform Push {
   vec4 origin;   // xyz
@@ -37,4 +40,5 @@ void main() {
   state[4u * i + 1u] = t1;
   state[4u * i + 2u] = hits_box ? 0.0 : 2.0;
   state[4u * i + 3u] = 0.0;
+  if (hits_box) rays[atomicAdd(count, 1u)] = i;
 }

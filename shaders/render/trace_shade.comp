@@ -10,7 +10,8 @@
 
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer State { float state[]; };
-layout(std430, binding = 1) readonly buffer Grad { float grad[]; };  // field gradient, 3 x stride (feature-major)
+layout(std430, binding = 1) readonly buffer Grad { float grad[]; };  // gradients at the hits, 3 x stride
+layout(std430, binding = 3) readonly buffer Slot { uint slot[]; };   // ray -> its item in grad (hits only)
 layout(std430, binding = 2) writeonly buffer Rgb { float rgb[]; };  // 3 per pixel, for pixels [first, first + n)
 
 layout(push_constant) uniform Push {
@@ -24,7 +25,11 @@ void main() {
   if (i >= pc.n) return;
   bool hit = state[4u * i + 2u] == 1.0;
   vec3 c = vec3(0.0);
-  vec3 g = vec3(grad[i], grad[pc.stride + i], grad[2u * pc.stride + i]);
+  vec3 g = vec3(0.0);
+  if (hit) {
+    uint k = slot[i];
+    g = vec3(grad[k], grad[pc.stride + k], grad[2u * pc.stride + k]);
+  }
   vec3 nrm = length(g) > 0.0 ? normalize(g) : vec3(0.0);
   if (pc.view == 3u) {
     c = vec3(state[4u * i + 3u] / float(pc.max_steps));
