@@ -157,7 +157,8 @@ void check_cam_field(gpu::Context& ctx, uint32_t o_n) {
   const auto g_grids = nn::cam_reference_backward(2, 5, 2, p[7], x, g.d_mod);
   const auto grads = field.parameters().gradients().download_all<float>();
   auto block = [&](size_t b) {
-    return std::vector<float>(grads.begin() + blocks[b].offset, grads.begin() + blocks[b].offset + blocks[b].block.count);
+    return std::vector<float>(grads.begin() + blocks[b].offset,
+                              grads.begin() + blocks[b].offset + blocks[b].block.count);
   };
   for (int l = 0; l < 3; ++l) {
     NF_EXPECT_REL_ERROR(block(1 + 2 * l), g.w[l], 1e-4) << "layer " << l;
@@ -245,7 +246,9 @@ double field_gradient_fd_error(gpu::Context& ctx, const std::string& config_name
   std::vector<double> d_features;
   if (cfg["network"]["type"] == "rbf") {
     const uint32_t k = cfg["network"]["neurons"];
-    d_features = nn::rbf_reference_backward({k, nf, 1, p[1], p[2], p[3], p[4]}, features, std::vector<double>(n, 1.0)).d_f;
+    d_features =
+        nn::rbf_reference_backward({k, nf, 1, p[1], p[2], p[3], p[4]}, features, std::vector<double>(n, 1.0))
+            .d_f;
   } else {
     nn::MlpConfig mc;
     mc.width = cfg["network"]["width"];
@@ -323,7 +326,8 @@ struct EikonalModel {
     return {e["resolutions"], e["channels"], 1.0};
   }
   std::vector<double> encode(std::span<const double> x) const {
-    return hashgrid() ? nn::hashgrid_reference_forward(hg(), 3, p[0], x) : nn::dif_grid_reference_forward(dg(), 3, p[0], x);
+    return hashgrid() ? nn::hashgrid_reference_forward(hg(), 3, p[0], x)
+                      : nn::dif_grid_reference_forward(dg(), 3, p[0], x);
   }
   std::vector<double> enc_input_grad(std::span<const double> x, std::span<const double> d_f) const {
     return hashgrid() ? nn::hashgrid_reference_input_grad(hg(), 3, p[0], x, d_f)

@@ -83,7 +83,8 @@ TEST_F(GpuTest, RbfTangentMatchesReference) {
 TEST(RbfReference, TangentMatchesFiniteDifferences) {
   Pcg32 rng(82);
   auto p = random_params(4, 3, 2, rng);
-  const auto f = random_vec(5 * 3, rng, -1, 1), f_dot = random_vec(5 * 3, rng, -1, 1), c = random_vec(5 * 2, rng, -1, 1);
+  const auto f = random_vec(5 * 3, rng, -1, 1), f_dot = random_vec(5 * 3, rng, -1, 1),
+             c = random_vec(5 * 2, rng, -1, 1);
   // The tangent: differences of the forward along f_dot.
   const auto y_dot = rbf_reference_jvp(p, f, f_dot);
   auto along = [&](double e) {

@@ -115,8 +115,8 @@ double render_normals_vs_differences(SdfExperiment& e, double h) {
 // diagonal; sdf-hashgrid spot (100 steps: its 16 levels cost ~100 ms a step here) 0.956, 0.0015; sdf-rbf
 // bunny (150 steps) 0.980, 0.0009. Asserted with margin.
 // The exported mesh (64^3) is close to the input: Chamfer-L1 below max_chamfer of the bounding-box diagonal.
-void fit_and_check(gpu::Context& ctx, const std::string& config, const std::string& mesh, uint32_t steps, double min_iou,
-                   double max_chamfer) {
+void fit_and_check(gpu::Context& ctx, const std::string& config, const std::string& mesh, uint32_t steps,
+                   double min_iou, double max_chamfer) {
   const Loaded m(mesh);
   SdfExperiment e(ctx, ci_config(config, 4096, 1u << 16), config, &m.sdf, {mesh, m.mesh.transform}, 1, steps);
   e.train_step();

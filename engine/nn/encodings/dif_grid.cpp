@@ -57,10 +57,10 @@ DifGrid::DifGrid(gpu::Context& ctx, uint32_t dims, DifGridConfig config)
     c.insert(c.end(), extra);
     return c;
   };
-  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(5, gpu::BindingKind::Storage), sizeof(GridPush), kGroupSize,
-                                with({0})});
-  jvp_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(5, gpu::BindingKind::Storage), sizeof(GridPush), kGroupSize,
-                            with({1})});
+  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(5, gpu::BindingKind::Storage),
+                                sizeof(GridPush), kGroupSize, with({0})});
+  jvp_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(5, gpu::BindingKind::Storage),
+                            sizeof(GridPush), kGroupSize, with({1})});
   const char* backward = ctx.features().float_atomic_add ? "nn/dif_grid_backward" : "nn/dif_grid_backward@cas";
   // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
@@ -109,7 +109,8 @@ void DifGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView
                GridPush{n, x.stride, y.stride, 0});
 }
 
-void DifGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot, uint32_t n) {
+void DifGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+                  uint32_t n) {
   NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && y_dot.dims == output_dims(),
             "DifGrid jvp: wrong operand shapes");
   cmd.dispatch(jvp_, gpu::Groups::linear(n, kGroupSize),

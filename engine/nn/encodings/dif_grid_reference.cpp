@@ -66,7 +66,8 @@ std::vector<double> dif_grid_reference_forward(const DifGridConfig& cfg, uint32_
   const size_t n = x.size() / dims, nf = cfg.features();
   std::vector<double> out(n * nf, 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * grid[p]; });
+    for_each_tap(cfg, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * grid[p]; });
   return out;
 }
 
@@ -76,7 +77,8 @@ std::vector<double> dif_grid_reference_backward(const DifGridConfig& cfg, uint32
   const size_t n = x.size() / dims, nf = cfg.features();
   std::vector<double> d_grid(grid.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { d_grid[p] += w * d_f[i * nf + f]; });
+    for_each_tap(cfg, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { d_grid[p] += w * d_f[i * nf + f]; });
   return d_grid;
 }
 

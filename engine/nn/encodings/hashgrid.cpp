@@ -54,8 +54,8 @@ HashGrid::HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config)
     c.insert(c.end(), extra);
     return c;
   };
-  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
-                                with({0})});
+  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage),
+                                sizeof(Push), kGroupSize, with({0})});
   jvp_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
                             with({1})});
   const char* backward = ctx.features().float_atomic_add ? "nn/hashgrid_backward" : "nn/hashgrid_backward@cas";
@@ -100,7 +100,8 @@ void HashGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchVie
                Push{n, x.stride, y.stride, 0});
 }
 
-void HashGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot, uint32_t n) {
+void HashGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+                   uint32_t n) {
   NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && y_dot.dims == output_dims(),
             "HashGrid jvp: wrong operand shapes");
   cmd.dispatch(jvp_, gpu::Groups::linear(n, kGroupSize),
@@ -191,7 +192,8 @@ std::vector<double> hashgrid_reference_forward(const HashGridConfig& c, uint32_t
   const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
   std::vector<double> out(n * nf, 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * table[p]; });
+    for_each_tap(c, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * table[p]; });
   return out;
 }
 
@@ -200,7 +202,8 @@ std::vector<double> hashgrid_reference_backward(const HashGridConfig& c, uint32_
   const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
   std::vector<double> g(table.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
+    for_each_tap(c, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
   return g;
 }
 

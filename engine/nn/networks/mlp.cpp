@@ -244,7 +244,8 @@ const char* Mlp::jvp_unsupported() const {
 
 void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot, uint32_t n) {
   if (const char* why = jvp_unsupported()) fail("this MLP ", why);
-  NF_ASSERT(x.dims == in_ && x_dot.dims == in_ && y_dot.dims == out_ && capacity_ >= n, "MLP jvp: wrong operand shapes");
+  NF_ASSERT(x.dims == in_ && x_dot.dims == in_ && y_dot.dims == out_ && capacity_ >= n,
+            "MLP jvp: wrong operand shapes");
   const auto& c = config_;
   const bool native = ctx_.features().float_atomic_add;
   for (uint32_t l = 0; l < c.layers(); ++l) {

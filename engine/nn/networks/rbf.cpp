@@ -111,7 +111,8 @@ void Rbf::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
                 store().bind_values(block_index(3), gpu::Access::Read), gpu::Bind::out(prepared_)});
   const RbfPush push{n, x.stride, y.stride, 0};
   cmd.dispatch(forward_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
-               {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer), gpu::Bind::in(*x.buffer)},
+               {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer),
+                gpu::Bind::in(*x.buffer)},
                &push, 12);
 }
 
