@@ -47,13 +47,15 @@ class Rbf final : public Module {
  private:
   gpu::Program forward_program(gpu::Context& ctx, bool tangent) const;
   gpu::Program backward_program(gpu::Context& ctx, bool tangent) const;
-  void record_backward(gpu::CommandList& cmd, const gpu::Program& program, const BatchView& x, const BatchView& d_y,
-                       const BatchView& d_x, const BatchView* x_dot, uint32_t n);
+  // One dispatch per block of `block` neurons (the program's NB).
+  void record_backward(gpu::CommandList& cmd, const gpu::Program& program, uint32_t block, const BatchView& x,
+                       const BatchView& d_y, const BatchView& d_x, const BatchView* x_dot, uint32_t n);
 
   gpu::Context* ctx_;
   uint32_t d_, o_;
   RbfConfig config_;
   uint32_t block_;                 // neurons per dispatch
+  uint32_t tangent_block_;         // neurons per dispatch of the tangent's backward
   uint32_t backward_invocations_;  // invocations per backward dispatch (each loops over samples)
   gpu::Buffer prepared_;           // uniform buffer, layout in shaders/include/rbf.glsl
   gpu::Program prepare_, forward_, backward_, input_grad_;
