@@ -9,7 +9,7 @@ namespace {
 constexpr uint32_t kGroupSize = 64;
 
 struct SamplePush {
-  uint32_t n, stride, pool_size, seed, step, first;
+  uint32_t n, stride, pool_size, seed, step, first, pool_first;
 };
 
 }  // namespace
@@ -23,6 +23,8 @@ SdfSampler::SdfSampler(gpu::Context& ctx, const SdfSamples& pool, const std::str
          " MiB on the GPU, above the ", ctx.info().max_storage_buffer_range >> 20, " MiB storage-buffer limit of ",
          ctx.info().name, "; use a smaller pool_size");
   size_ = uint32_t(pool.size());
+  uniform_first_ = uint32_t(pool.first(SdfSampleKind::Uniform));
+  uniform_count_ = uint32_t(pool.counts[uint32_t(SdfSampleKind::Uniform)]);
   points_ = gpu::Buffer(ctx, bytes, "SDF pool points");
   sdf_ = gpu::Buffer(ctx, uint64_t(size_) * sizeof(float), "SDF pool distances");
   replace(pool);
@@ -39,8 +41,19 @@ void SdfSampler::replace(const SdfSamples& pool) {
 
 void SdfSampler::sample(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
                         const nn::BatchView& target, uint32_t first) {
+  record(cmd, seed, step, n, x, target, first, 0, size_);
+}
+
+void SdfSampler::sample_uniform(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
+                                const nn::BatchView& target, uint32_t first) {
+  NF_ASSERT(uniform_count_ > 0, "SDF pool of ", name_, " has no uniform points");
+  record(cmd, seed, step, n, x, target, first, uniform_first_, uniform_count_);
+}
+
+void SdfSampler::record(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
+                        const nn::BatchView& target, uint32_t first, uint32_t pool_first, uint32_t pool_size) {
   NF_ASSERT(x.dims == 3 && target.dims == 1 && x.stride == target.stride, "SDF sampler: wrong batch shapes");
-  const SamplePush push{n, x.stride, size_, seed, step, first};
+  const SamplePush push{n, x.stride, pool_size, seed, step, first, pool_first};
   cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize),
                {gpu::Bind::in(points_), gpu::Bind::in(sdf_), gpu::Bind::out(*x.buffer), gpu::Bind::out(*target.buffer)},
                push);

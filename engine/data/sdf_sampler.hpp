@@ -28,10 +28,17 @@ class SdfSampler {
   // [0, n) of the views.
   void sample(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
               const nn::BatchView& target, uint32_t first = 0);
+  // As sample(), drawing from the pool's uniform points only (the same hash of (seed, step, first + i)).
+  uint32_t uniform_count() const { return uniform_count_; }
+  void sample_uniform(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
+                      const nn::BatchView& target, uint32_t first);
 
  private:
   std::string name_;
-  uint32_t size_ = 0;
+  void record(gpu::CommandList& cmd, uint32_t seed, uint32_t step, uint32_t n, const nn::BatchView& x,
+              const nn::BatchView& target, uint32_t first, uint32_t pool_first, uint32_t pool_size);
+
+  uint32_t size_ = 0, uniform_first_ = 0, uniform_count_ = 0;
   gpu::Buffer points_, sdf_;
   gpu::Program program_;
 };

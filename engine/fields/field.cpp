@@ -110,15 +110,56 @@ void Field::input_gradient(gpu::CommandList& cmd, const nn::BatchView& x, const 
                            const nn::BatchView& grad, uint32_t n) {
   if (output_dims() != 1) fail("input gradients need a 1-output field (this one has ", output_dims(), ")");
   NF_ASSERT(grad.buffer && grad.dims == input_dims(), "field input gradient: grad must have ", input_dims(), " rows");
-  if (!ones_.buffer) {
-    ones_ = nn::BatchBuffer(ctx_, 1, capacity_, "field dy/dy");
-    ones_.buffer.upload(std::span<const float>(std::vector<float>(capacity_, 1.0f)));
-    if (!encoding_trains_) d_features_ = nn::BatchBuffer(ctx_, encoding_->output_dims(), capacity_, "feature gradients");
-  }
+  make_ones();
   forward(cmd, x, y, n);
   network_->backward_input(cmd, features_.view(), ones_.view(), d_features_.view(), n);
   encoding_->backward_input(cmd, x, d_features_.view(), grad, n);
   if (modulation_) modulation_->backward_input(cmd, x, d_mod_.view(), grad, n);  // adds its share
+}
+
+void Field::make_ones() {
+  if (ones_.buffer) return;
+  ones_ = nn::BatchBuffer(ctx_, 1, capacity_, "field dy/dy");
+  ones_.buffer.upload(std::span<const float>(std::vector<float>(capacity_, 1.0f)));
+  if (!encoding_trains_) d_features_ = nn::BatchBuffer(ctx_, encoding_->output_dims(), capacity_, "feature gradients");
+}
+
+std::string Field::eikonal_unsupported() const {
+  if (output_dims() != 1) return cat("the eikonal term needs a 1-output field (this one has ", output_dims(), ")");
+  if (modulation_) return "the eikonal term does not support modulated (CAM) networks";
+  if (const char* why = encoding_->jvp_unsupported()) return cat("the eikonal term: encoding ", why);
+  if (const char* why = network_->jvp_unsupported()) return cat("the eikonal term: network ", why);
+  return {};
+}
+
+void Field::eikonal_backward(gpu::CommandList& cmd, const nn::BatchView& x, uint32_t n, nn::Eikonal& eikonal,
+                             float scale) {
+  if (const auto why = eikonal_unsupported(); !why.empty()) fail(why);
+  NF_ASSERT(n <= max_batch_, "field batch of ", n, " exceeds its capacity ", max_batch_);
+  make_ones();
+  if (!eik_g_.buffer) {
+    const uint32_t d = input_dims(), f = encoding_->output_dims();
+    eik_y_ = nn::BatchBuffer(ctx_, 1, capacity_, "eikonal y");
+    eik_y_dot_ = nn::BatchBuffer(ctx_, 1, capacity_, "eikonal y tangent");
+    eik_g_ = nn::BatchBuffer(ctx_, d, capacity_, "eikonal gradients");
+    eik_g_hat_ = nn::BatchBuffer(ctx_, d, capacity_, "eikonal g_hat");
+    eik_f_dot_ = nn::BatchBuffer(ctx_, f, capacity_, "eikonal feature tangent");
+    eik_d_f_ = nn::BatchBuffer(ctx_, f, capacity_, "eikonal tangent feature gradients");
+  }
+  // g = grad_x y through the network's input gradient (kept in d_features_: the tangent's gradient with
+  // respect to the feature tangent) and the encoding's.
+  forward(cmd, x, eik_y_.view(), n);
+  network_->backward_input(cmd, features_.view(), ones_.view(), d_features_.view(), n);
+  encoding_->backward_input(cmd, x, d_features_.view(), eik_g_.view(), n);
+  eikonal.evaluate(cmd, eik_g_.view(), eik_g_hat_.view(), n, scale);
+  // The tangent y_dot = J(x) g_hat = g_hat . g and its parameter gradient (seed 1): through the network
+  // (and its dependence on the features, where not 0 almost everywhere), then the encoding's tangent
+  // (linear in the cell values: scatter with d_features_ = dy_dot / dF_dot).
+  encoding_->jvp(cmd, x, eik_g_hat_.view(), eik_f_dot_.view(), n);
+  network_->jvp(cmd, features_.view(), eik_f_dot_.view(), eik_y_dot_.view(), n);
+  if (network_->jvp_backward(cmd, features_.view(), eik_f_dot_.view(), ones_.view(), eik_d_f_.view(), n))
+    encoding_->backward(cmd, x, eik_d_f_.view(), nn::BatchView{}, n);
+  encoding_->jvp_backward(cmd, x, eik_g_hat_.view(), d_features_.view(), nn::BatchView{}, n);
 }
 
 }  // namespace nf::fields

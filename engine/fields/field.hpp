@@ -11,6 +11,7 @@
 #include "core/config.hpp"
 #include "gpu/commands.hpp"
 #include "nn/batch.hpp"
+#include "nn/losses/eikonal.hpp"
 #include "nn/module.hpp"
 #include "nn/parameters.hpp"
 
@@ -48,8 +49,18 @@ class Field {
   void input_gradient(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y,
                       const nn::BatchView& grad, uint32_t n);
 
+  // The eikonal term. eikonal_unsupported(): empty when this field (a 1-output field whose encoding and
+  // network have tangent passes, without modulation) supports it, else the reason.
+  std::string eikonal_unsupported() const;
+  // Records, for n <= max_batch points x, the exact gradient of scale * sum_i (|grad_x y(x_i)| - 1)^2: adds it
+  // to parameters().gradients() (forward over reverse: with g = grad_x y and g_hat = d(term)/dg held fixed,
+  // d(term)/dtheta = d/dtheta of g_hat . grad_x y, the parameter gradient of the tangent along g_hat).
+  // eikonal accumulates the term's sums.
+  void eikonal_backward(gpu::CommandList& cmd, const nn::BatchView& x, uint32_t n, nn::Eikonal& eikonal, float scale);
+
  private:
   std::vector<nn::Module*> modules() const;
+  void make_ones();
 
   gpu::Context& ctx_;
   std::unique_ptr<nn::Module> encoding_, network_, modulation_;
@@ -59,6 +70,9 @@ class Field {
   uint32_t capacity_ = 0;
   nn::BatchBuffer features_, d_features_, mod_, d_mod_;
   nn::BatchBuffer ones_;  // dL/dy = 1 for input_gradient (made on first use, as d_features_ when frozen)
+  // The eikonal term's scratch (made on first use): y, g = grad_x y, g_hat, the feature tangent, and the
+  // tangent's gradient with respect to the features.
+  nn::BatchBuffer eik_y_, eik_g_, eik_g_hat_, eik_f_dot_, eik_d_f_, eik_y_dot_;
 };
 
 }  // namespace nf::fields

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
 #include "core/rng.hpp"
 #include "gpu/commands.hpp"
 #include "nn/batch.hpp"
@@ -75,6 +76,26 @@ class Module {
   // Same preconditions as backward() (follows forward() on the same x and n where backward() must).
   virtual void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                               uint32_t n) = 0;
+
+  // Second order, forward over reverse (the eikonal term's exact parameter gradient). jvp_unsupported():
+  // nullptr when the module implements jvp() and jvp_backward(), else the reason (for config errors).
+  virtual const char* jvp_unsupported() const { return "has no forward-mode derivative"; }
+  // Records the forward-mode derivative y_dot = J_f(x) x_dot for samples [0, n) (x_dot has x's dims;
+  // networks take it with x's stride); must follow forward() on the same x and n.
+  virtual void jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+                   uint32_t n) {
+    (void)cmd, (void)x, (void)x_dot, (void)y_dot, (void)n;
+    fail("this module ", jvp_unsupported());
+  }
+  // Records the backward pass of the tangent for dL/dy_dot = d_y_dot, L linear in y_dot, x and x_dot held
+  // fixed: adds dL/dparameters to the store's gradients and, when d_x.buffer is set, writes dL/dx (sharing
+  // x's stride) and returns true; returns false without touching d_x where dL/dx is 0 almost everywhere
+  // (piecewise-linear modules). Must follow jvp() on the same x, x_dot and n.
+  virtual bool jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
+                            const BatchView& d_y_dot, const BatchView& d_x, uint32_t n) {
+    (void)cmd, (void)x, (void)x_dot, (void)d_y_dot, (void)d_x, (void)n;
+    fail("this module ", jvp_unsupported());
+  }
 
  protected:
   ParameterStore& store() const {

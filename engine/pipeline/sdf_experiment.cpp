@@ -58,6 +58,17 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
   chunk_ = std::min(field_->max_batch(), batch_);
   if (chunk_ < batch_) chunk_ = chunk_ / nn::Loss::kChunkAlign * nn::Loss::kChunkAlign;
   training_ = Training::from_config(c, ctx, field_->parameters(), 1, batch_, where);
+  if (c.has("eikonal")) {
+    auto e = c.child("eikonal");
+    eikonal_weight_ = e.get<double>("weight", 0.1);
+    e.finish();
+    if (!(eikonal_weight_ > 0)) fail(where, ": eikonal.weight must be > 0");
+    if (const auto why = field_->eikonal_unsupported(); !why.empty()) fail(where, ": eikonal: ", why);
+    const double share = pool.uniform / (pool.surface + pool.near_fine + pool.near_coarse + pool.uniform);
+    eikonal_points_ = uint32_t(std::lround(batch_ * share));
+    if (eikonal_points_ == 0) fail(where, ": eikonal: the pool has no uniform points (pool.uniform = 0)");
+    eikonal_ = std::make_unique<nn::Eikonal>(ctx, 3);
+  }
   c.finish();
 
   config_ = {{"description", description},
@@ -67,6 +78,7 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
              {"chunk_size", chunk_},
              {"pool", pool_config(pool)}};
   training_.describe(config_);
+  if (eikonal_) config_["eikonal"] = {{"weight", eikonal_weight_}};
   if (refresh_every_) config_["pool"]["refresh_every"] = refresh_every_;
 
   mesh_ = mesh;
@@ -84,6 +96,7 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
   target_ = nn::BatchBuffer(ctx, 1, chunk_, "batch distances");
   y_ = nn::BatchBuffer(ctx, 1, chunk_, "batch predictions");
   d_y_ = nn::BatchBuffer(ctx, 1, chunk_, "batch output gradients");
+  grad_ = nn::BatchBuffer(ctx, 3, chunk_, "batch gradients");
   if (ctx.features().timestamps)
     for (int i = 0; i < 2; ++i) timers_.push_back(std::make_unique<gpu::TimestampPool>(ctx, 2));
   field_->initialize(seed);
@@ -145,6 +158,16 @@ void SdfExperiment::train_step() {
     training_.loss->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
     field_->backward(cmd, x_.view(), d_y_.view(), n);
   }
+  if (eikonal_) {
+    eikonal_->reset(cmd);
+    const auto scale = float(eikonal_weight_ / eikonal_points_);
+    for (uint32_t first = 0; first < eikonal_points_; first += chunk_) {
+      const uint32_t n = std::min(chunk_, eikonal_points_ - first);
+      // Sample indices past the batch's: points independent of the data term's.
+      sampler_->sample_uniform(cmd, seed_, step, n, grad_.view(), target_.view(), batch_ + first);
+      field_->eikonal_backward(cmd, grad_.view(), n, *eikonal_, scale);
+    }
+  }
   training_.optimizer->step(cmd, step, float(training_.schedule.factor(step, total_steps_) * lr_scale_));
   if (timer) cmd.write_timestamp(*timer, 1);
   stream_.submit();
@@ -186,6 +209,35 @@ std::vector<float> SdfExperiment::evaluate(std::span<const float> xyz) {
     y_.buffer.download(out.data() + first, uint64_t(n) * sizeof(float));
   }
   return out;
+}
+
+std::vector<float> SdfExperiment::gradient(std::span<const float> xyz) {
+  NF_ASSERT(xyz.size() % 3 == 0, "gradient: ", xyz.size(), " floats are not xyz triples");
+  stream_.wait();
+  const size_t count = xyz.size() / 3;
+  std::vector<float> out(xyz.size()), column(chunk_);
+  for (size_t first = 0; first < count; first += chunk_) {
+    const uint32_t n = uint32_t(std::min<size_t>(chunk_, count - first));
+    for (uint32_t a = 0; a < 3; ++a) {
+      for (uint32_t i = 0; i < n; ++i) column[i] = xyz[3 * (first + i) + a];
+      x_.buffer.upload(column.data(), uint64_t(n) * sizeof(float), uint64_t(a) * chunk_ * sizeof(float));
+    }
+    gpu::CommandList& cmd = stream_.begin();
+    field_->input_gradient(cmd, x_.view(), y_.view(), grad_.view(), n);
+    stream_.submit();
+    stream_.wait();
+    for (uint32_t a = 0; a < 3; ++a) {
+      grad_.buffer.download(column.data(), uint64_t(n) * sizeof(float), uint64_t(a) * chunk_ * sizeof(float));
+      for (uint32_t i = 0; i < n; ++i) out[3 * (first + i) + a] = column[i];
+    }
+  }
+  return out;
+}
+
+std::optional<nn::EikonalReadout> SdfExperiment::eikonal_readout() {
+  stream_.wait();
+  if (!eikonal_ || step_ == 0 || !sampler_) return std::nullopt;
+  return eikonal_->readout(eikonal_points_);
 }
 
 Image SdfExperiment::render(const render::OrbitCamera& camera, const render::TraceOptions& options) {

@@ -12,6 +12,10 @@
 // (pool g is seeded from (seed, g), so runs stay reproducible); a 2^20 pool costs ~6 s of 2 CPU cores,
 // which on lavapipe competes with the device itself, so the named configs leave it off (0).
 // Steps run in chunks of at most C samples, one submit per step (as ImageExperiment).
+// Optional "eikonal": {"weight": w} adds w * mean (|grad_x f| - 1)^2 over uniform points to the loss, with its
+// exact gradient (fields::Field::eikonal_backward): each step draws as many points from the pool's uniform
+// points as the batch holds in expectation (batch x the uniform share), in chunks of C. Fields whose modules
+// lack tangent passes (CAM, sine MLPs, Fourier features, ...) are a config error naming the module.
 #include <future>
 #include <memory>
 #include <optional>
@@ -74,6 +78,11 @@ class SdfExperiment {
 
   // The field's signed distance (normalised units) at xyz (3 floats a point, normalised units); waits.
   std::vector<float> evaluate(std::span<const float> xyz);
+  // Its analytic gradient there (3 floats a point); waits.
+  std::vector<float> gradient(std::span<const float> xyz);
+  // The eikonal term's last step (waits): mean (|grad f| - 1)^2 (before its weight) and mean |grad f| over
+  // its points; nothing without an eikonal term or before the first step.
+  std::optional<nn::EikonalReadout> eikonal_readout();
 
   // A sphere-traced view of the field's zero level set (waits).
   Image render(const render::OrbitCamera& camera, const render::TraceOptions& options);
@@ -96,6 +105,10 @@ class SdfExperiment {
   std::future<data::SdfSamples> next_pool_;
   std::unique_ptr<render::SphereTracer> tracer_;
   nn::BatchBuffer x_, target_, y_, d_y_;
+  double eikonal_weight_ = 0;
+  uint32_t eikonal_points_ = 0;  // per step
+  std::unique_ptr<nn::Eikonal> eikonal_;
+  nn::BatchBuffer grad_;  // gradient() and the eikonal points' x
   gpu::Stream stream_;
   std::vector<std::unique_ptr<gpu::TimestampPool>> timers_;
 };

@@ -202,11 +202,14 @@ SdfFunctions AnalyticSphere::functions() {
 
 void AnalyticSphere::record(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y,
                             const nn::BatchView* grad, uint32_t n) {
-  NF_ASSERT(x.dims == 3 && y.dims == 1 && x.stride == y.stride && (!grad || (grad->dims == 3 && grad->stride == x.stride)),
+  NF_ASSERT(x.dims == 3 && y.dims == 1 && x.stride == y.stride &&
+                (!grad || (grad->dims == 3 && grad->stride == x.stride)),
             "analytic sphere: wrong batch shapes");
-  const SpherePush p{{float(centre_.x), float(centre_.y), float(centre_.z), float(radius_)}, n, x.stride, grad ? 1u : 0u};
+  const SpherePush p{
+      {float(centre_.x), float(centre_.y), float(centre_.z), float(radius_)}, n, x.stride, grad ? 1u : 0u};
   cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize),
-               {gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer), grad ? gpu::Bind::out(*grad->buffer) : gpu::Bind::in(*x.buffer)},
+               {gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer),
+                grad ? gpu::Bind::out(*grad->buffer) : gpu::Bind::in(*x.buffer)},
                p);
 }
 

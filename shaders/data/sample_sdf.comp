@@ -1,7 +1,7 @@
 #version 460
 // Samples [first, first + n) of an SDF training step, written to rows [0, n): sample i is pool point
-// nf_sample_index(seed, step, first + i, pool_size) (uniform with replacement); x = its xyz (normalised
-// units), target = its signed distance.
+// pool_first + nf_sample_index(seed, step, first + i, pool_size) (uniform with replacement over the pool's
+// points [pool_first, pool_first + pool_size)); x = its xyz (normalised units), target = its signed distance.
 #include "common.glsl"
 #include "rng.glsl"
 
@@ -19,12 +19,13 @@ layout(push_constant) uniform Push {
   uint seed;
   uint step;
   uint first;
+  uint pool_first;
 } pc;
 
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
-  uint p = nf_sample_index(pc.seed, pc.step, pc.first + i, pc.pool_size);
+  uint p = pc.pool_first + nf_sample_index(pc.seed, pc.step, pc.first + i, pc.pool_size);
   x[i] = points[3u * p];
   x[pc.stride + i] = points[3u * p + 1u];
   x[2u * pc.stride + i] = points[3u * p + 2u];

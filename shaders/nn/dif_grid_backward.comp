@@ -2,7 +2,8 @@
 // DiF-grid encoding, backward. With PARAM_GRAD: scatter-adds weight * dL/dF into the grid gradients
 // (atomics; the portable compare-and-swap path when the device lacks float atomics, see atomics.glsl).
 // With INPUT_GRAD: writes dL/dx[a] = sum over levels, channels and corners of dweight/dx[a] * grid value *
-// dL/dF (dif_grid.glsl; 0 where the border clamp saturates).
+// dL/dF (dif_grid.glsl; 0 where the border clamp saturates). With TANGENT (and PARAM_GRAD): the grid gradient
+// of the forward-mode derivative along x_dot instead: scatter-adds (dweight/dx . x_dot) * dL/dF_dot.
 #include "common.glsl"
 #include "dif_grid.glsl"
 #include "atomics.glsl"
@@ -12,6 +13,7 @@ layout(constant_id = 1) const uint DIMS = 2;
 layout(constant_id = 2) const uint LEVELS = 6;
 layout(constant_id = 3) const uint PARAM_GRAD = 1;
 layout(constant_id = 4) const uint INPUT_GRAD = 0;
+layout(constant_id = 5) const uint TANGENT = 0;
 
 layout(std430, binding = 0) buffer GridGrad { NF_ATOMIC_FLOAT_TYPE grid_grad[]; };
 layout(std430, binding = 1) readonly buffer Levels { uvec4 levels[]; };
@@ -19,28 +21,35 @@ layout(std430, binding = 2) readonly buffer Input { float x[]; };
 layout(std430, binding = 3) readonly buffer FeatureGrad { float d_features[]; };
 layout(std430, binding = 4) readonly buffer Grid { float grid[]; };
 layout(std430, binding = 5) writeonly buffer InputGrad { float d_x[]; };
+layout(std430, binding = 6) readonly buffer Tangent { float x_dot[]; };  // TANGENT: DIMS x stride_dx
 
 layout(push_constant) uniform Push {
   uint n;
   uint stride_x;
   uint stride_f;
-  uint stride_dx;
+  uint stride_dx;  // of d_x, or of x_dot with TANGENT
 } pc;
 
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
   vec3 p = vec3(0.0);
-  for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
+  vec3 t = vec3(0.0);
+  for (uint a = 0; a < DIMS; ++a) {
+    p[a] = x[a * pc.stride_x + i];
+    if (TANGENT != 0u) t[a] = x_dot[a * pc.stride_dx + i];
+  }
   vec3 dx = vec3(0.0);
   for (uint l = 0; l < LEVELS; ++l) {
     uvec4 level = levels[l];
     DifCorners c = dif_corners(p, DIMS, level.x);
+    float weight[8];
+    for (uint k = 0; k < 8u; ++k) weight[k] = TANGENT != 0u ? dot(c.dweight[k], t) : c.weight[k];
     for (uint ch = 0; ch < level.y; ++ch) {
       float g = d_features[(level.w + ch) * pc.stride_f + i];
       for (uint k = 0; k < (1u << DIMS); ++k) {
         uint idx = level.z + c.cell[k] * level.y + ch;
-        if (PARAM_GRAD != 0u) NF_ATOMIC_ADD(grid_grad, idx, c.weight[k] * g);
+        if (PARAM_GRAD != 0u) NF_ATOMIC_ADD(grid_grad, idx, weight[k] * g);
         if (INPUT_GRAD != 0u) dx += c.dweight[k] * (grid[idx] * g);
       }
     }

@@ -1,5 +1,7 @@
 #version 460
 // Multiresolution hash encoding, forward: F[l * FEATURES + f] = sum over corners of weight * table value.
+// With TANGENT, the forward-mode derivative along the tangent x_dot instead (the encoding is linear in the
+// table): F_dot[l * FEATURES + f] = sum over corners of (dweight/dx . x_dot) * table value.
 #include "common.glsl"
 #include "hashgrid.glsl"
 
@@ -7,28 +9,37 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint DIMS = 2;
 layout(constant_id = 2) const uint LEVELS = 16;
 layout(constant_id = 3) const uint FEATURES = 2;  // per level
+layout(constant_id = 4) const uint TANGENT = 0;
 
 layout(std430, binding = 0) readonly buffer Table { float table[]; };
 layout(std430, binding = 1) readonly buffer Levels { uvec4 levels[]; };
 layout(std430, binding = 2) readonly buffer Input { float x[]; };
 layout(std430, binding = 3) writeonly buffer Features { float features[]; };
+layout(std430, binding = 4) readonly buffer Tangent { float x_dot[]; };  // TANGENT: DIMS x stride_t
 
 layout(push_constant) uniform Push {
   uint n;
   uint stride_x;
   uint stride_f;
+  uint stride_t;  // of x_dot (TANGENT)
 } pc;
 
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
   vec3 p = vec3(0.0);
-  for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
+  vec3 t = vec3(0.0);
+  for (uint a = 0; a < DIMS; ++a) {
+    p[a] = x[a * pc.stride_x + i];
+    if (TANGENT != 0u) t[a] = x_dot[a * pc.stride_t + i];
+  }
   for (uint l = 0; l < LEVELS; ++l) {
     HashCorners h = hash_corners(p, DIMS, levels[l]);
+    float weight[8];
+    for (uint k = 0; k < 8u; ++k) weight[k] = TANGENT != 0u ? dot(h.dweight[k], t) : h.weight[k];
     for (uint f = 0; f < FEATURES; ++f) {
       float v = 0.0;
-      for (uint k = 0; k < (1u << DIMS); ++k) v += h.weight[k] * table[h.entry[k] * FEATURES + f];
+      for (uint k = 0; k < (1u << DIMS); ++k) v += weight[k] * table[h.entry[k] * FEATURES + f];
       features[(l * FEATURES + f) * pc.stride_f + i] = v;
     }
   }

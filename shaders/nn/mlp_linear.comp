@@ -6,6 +6,9 @@
 // hidden layer, finished by mlp_normalize), a = act(z) into a_out. The input rows and "pre" are read and
 // written as vec4: their strides are multiples of 4 and samples up to the next multiple of 8 are
 // readable (their results are not stored).
+// With TANGENT: the forward-mode derivative of an unmodulated layer instead: the input rows hold the tangent
+// a_dot, z_dot = W a_dot (no bias), and a_out = act'(z) z_dot with z read from "pre" (as stored by the
+// forward pass, which is left untouched).
 #include "common.glsl"
 #include "mlp.glsl"
 
@@ -16,11 +19,12 @@ layout(constant_id = 3) const uint JB = 16;
 layout(constant_id = 4) const uint ACT = 1;
 layout(constant_id = 5) const float OMEGA = 30.0;
 layout(constant_id = 6) const uint NORMALIZE = 0;
+layout(constant_id = 7) const uint TANGENT = 0;
 
 layout(std430, binding = 0) readonly buffer Weights { float w[]; };  // [j * IN + i]
 layout(std430, binding = 1) readonly buffer Bias { float b[]; };
 layout(std430, binding = 2) readonly buffer Input { vec4 a_in4[]; };
-layout(std430, binding = 3) writeonly buffer Pre { vec4 pre4[]; };
+layout(std430, binding = 3) buffer Pre { vec4 pre4[]; };  // written, or read with TANGENT
 layout(std430, binding = 4) writeonly buffer Output { float a_out[]; };
 
 layout(push_constant) uniform Push {
@@ -35,7 +39,8 @@ void main() {
   if (i0 >= pc.n) return;
   uint j0 = gl_WorkGroupID.y * JB;
   vec4 acc[2 * JB];
-  [[unroll]] for (uint t = 0; t < JB; ++t) acc[2u * t] = acc[2u * t + 1u] = vec4(b[min(j0 + t, OUT - 1u)]);
+  [[unroll]] for (uint t = 0; t < JB; ++t)
+    acc[2u * t] = acc[2u * t + 1u] = vec4(TANGENT != 0u ? 0.0 : b[min(j0 + t, OUT - 1u)]);
   for (uint i = 0; i < IN; ++i) {
     uint row = (i * pc.stride_in + i0) >> 2u;
     vec4 a0 = a_in4[row], a1 = a_in4[row + 1u];
@@ -49,6 +54,11 @@ void main() {
     uint j = j0 + t;
     if (j >= OUT) continue;
     uint row = (j * pc.stride + i0) >> 2u;
+    if (TANGENT != 0u) {
+      NF_STORE4(a_out, j, pc.stride_out, i0, pc.n, mlp_act_derivative(ACT, pre4[row], OMEGA) * acc[2u * t]);
+      NF_STORE4(a_out, j, pc.stride_out, i0 + 4u, pc.n, mlp_act_derivative(ACT, pre4[row + 1u], OMEGA) * acc[2u * t + 1u]);
+      continue;
+    }
     pre4[row] = acc[2u * t];
     pre4[row + 1u] = acc[2u * t + 1u];
     if (NORMALIZE == 0u) {

@@ -4,7 +4,8 @@
 // for a JB x IB block (j0 = workgroup y * JB, i0 = workgroup z * IB). Invocations along x split the
 // samples (8 at a time: s = 8 id, 8 (id + N), ...), keep the block's sums in private arrays and add them
 // with one atomic per parameter at the end. Rows are read as vec4 (strides multiples of 4); samples
-// beyond n are masked out.
+// beyond n are masked out. BIAS = 0 leaves the bias gradients alone (the tangent pass of the eikonal term
+// has no bias).
 #include "common.glsl"
 #include "atomics.glsl"
 
@@ -13,6 +14,7 @@ layout(constant_id = 1) const uint IN = 64;
 layout(constant_id = 2) const uint OUT = 64;
 layout(constant_id = 3) const uint JB = 8;
 layout(constant_id = 4) const uint IB = 8;
+layout(constant_id = 5) const uint BIAS = 1;
 
 layout(std430, binding = 0) readonly buffer Dz { vec4 dz4[]; };
 layout(std430, binding = 1) readonly buffer AIn { vec4 a4[]; };
@@ -53,6 +55,6 @@ void main() {
     if (j >= OUT) continue;
     [[unroll]] for (uint u = 0; u < IB; ++u)
       if (i0 + u < IN) NF_ATOMIC_ADD(g_w, j * IN + i0 + u, acc[t * IB + u]);
-    if (gl_WorkGroupID.z == 0u) NF_ATOMIC_ADD(g_b, j, acc_b[t]);
+    if (BIAS != 0u && gl_WorkGroupID.z == 0u) NF_ATOMIC_ADD(g_b, j, acc_b[t]);
   }
 }

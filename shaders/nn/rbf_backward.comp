@@ -11,6 +11,14 @@
 // loops over quads q = id, id + N, ... (N = invocations of the dispatch), keeping its parameter sums in
 // private arrays with constant indices (the block's loops are unrolled); it adds them to the gradients
 // once at the end, so the atomics amortise over n / N samples.
+//
+// With TANGENT: the backward pass of the forward-mode derivative (rbf_forward's TANGENT) for dL/dy_dot = dy,
+// given F and the feature tangent F_dot (held fixed). With s_k = -sum_d beta_kd (F_d - mu_kd) F_dot_d and
+// e_kd = (F_d - mu_kd) s_k + F_dot_d:
+//   dL/dF_d    (+)= -sum_k g_k beta_kd e_kd
+//   dL/dmu_kd   =  beta_kd      sum_i g_ik e_ikd
+//   dL/drho_kd  = -beta_kd / 2  sum_i g_ik (F_id - mu_kd) (e_ikd + F_dot_id)
+//   dL/dW_ok    =  sum_i dy_io phi_ik s_ik,   dL/db_o = 0.
 #include "common.glsl"
 #include "atomics.glsl"
 
@@ -19,6 +27,7 @@ layout(constant_id = 1) const uint K = 64;
 layout(constant_id = 2) const uint D = 18;
 layout(constant_id = 3) const uint O = 3;
 layout(constant_id = 4) const uint NB = 16;  // divides K
+layout(constant_id = 5) const uint TANGENT = 0;
 
 #include "rbf.glsl"
 
@@ -29,6 +38,7 @@ layout(std430, binding = 4) buffer CentreGrad { NF_ATOMIC_FLOAT_TYPE g_mu[]; };
 layout(std430, binding = 5) buffer LogPrecisionGrad { NF_ATOMIC_FLOAT_TYPE g_rho[]; };
 layout(std430, binding = 6) buffer WeightGrad { NF_ATOMIC_FLOAT_TYPE g_w[]; };
 layout(std430, binding = 7) buffer BiasGrad { NF_ATOMIC_FLOAT_TYPE g_b[]; };
+layout(std430, binding = 8) readonly buffer Tangent { float f_dot[]; };  // TANGENT: D x stride_f
 
 layout(push_constant) uniform Push {
   uint n;
@@ -60,34 +70,36 @@ void main() {
 
   uint invocations = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   for (uint i0 = 4u * gl_GlobalInvocationID.x; i0 < pc.n; i0 += 4u * invocations) {
-    vec4 f[D], df[D], dy[O];
+    vec4 f[D], df[D], dy[O], t[D];
     [[unroll]] for (uint d = 0; d < D; ++d) {
       f[d] = NF_LOAD4(features, d, pc.stride_f, i0, pc.n);
       df[d] = pc.k0 == 0u ? vec4(0.0) : NF_LOAD4(d_features, d, pc.stride_f, i0, pc.n);
+      t[d] = TANGENT != 0u ? NF_LOAD4(f_dot, d, pc.stride_f, i0, pc.n) : vec4(0.0);
     }
     [[unroll]] for (uint o = 0; o < O; ++o) {
       dy[o] = NF_LOAD4(d_y, o, pc.stride_y, i0, pc.n);
-      acc_b[o] += sum4(dy[o]);
+      if (TANGENT == 0u) acc_b[o] += sum4(dy[o]);
     }
     [[unroll]] for (uint j = 0; j < NB; ++j) {
-      vec4 z = vec4(0.0);
+      vec4 z = vec4(0.0), s = vec4(0.0);
       [[unroll]] for (uint d = 0; d < D; ++d) {
         vec4 diff = f[d] - mu[j * D + d];
         z += beta[j * D + d] * diff * diff;
+        s -= beta[j * D + d] * diff * t[d];
       }
       vec4 phi = exp(-0.5 * z);
       vec4 dphi = vec4(0.0);
       [[unroll]] for (uint o = 0; o < O; ++o) {
         dphi += w_[j * O + o] * dy[o];
-        acc_w[j * O + o] += dot(dy[o], phi);
+        acc_w[j * O + o] += dot(dy[o], TANGENT != 0u ? phi * s : phi);
       }
       vec4 g = dphi * phi;
       [[unroll]] for (uint d = 0; d < D; ++d) {
         vec4 diff = f[d] - mu[j * D + d];
-        vec4 t = g * diff;
-        acc_mu[j * D + d] += sum4(t);
-        acc_rho[j * D + d] += dot(t, diff);
-        df[d] -= beta[j * D + d] * t;
+        vec4 e = TANGENT != 0u ? diff * s + t[d] : diff;
+        acc_mu[j * D + d] += dot(g, e);
+        acc_rho[j * D + d] += dot(g * diff, TANGENT != 0u ? e + t[d] : diff);
+        df[d] -= beta[j * D + d] * g * e;
       }
     }
     [[unroll]] for (uint d = 0; d < D; ++d)
@@ -103,7 +115,7 @@ void main() {
     }
     [[unroll]] for (uint o = 0; o < O; ++o) NF_ATOMIC_ADD(g_w, o * K + k, acc_w[j * O + o]);
   }
-  if (pc.k0 == 0u) {
+  if (pc.k0 == 0u && TANGENT == 0u) {
     [[unroll]] for (uint o = 0; o < O; ++o) NF_ATOMIC_ADD(g_b, o, acc_b[o]);
   }
 }

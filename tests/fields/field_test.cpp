@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -10,6 +12,7 @@
 #include "nn/encodings/dif_grid.hpp"
 #include "nn/encodings/fourier.hpp"
 #include "nn/encodings/hashgrid.hpp"
+#include "nn/losses/eikonal.hpp"
 #include "nn/modulations/cam.hpp"
 #include "nn/networks/mlp.hpp"
 #include "nn/networks/rbf.hpp"
@@ -154,7 +157,8 @@ void check_cam_field(gpu::Context& ctx, uint32_t o_n) {
   const auto g_grids = nn::cam_reference_backward(2, 5, 2, p[7], x, g.d_mod);
   const auto grads = field.parameters().gradients().download_all<float>();
   auto block = [&](size_t b) {
-    return std::vector<float>(grads.begin() + blocks[b].offset, grads.begin() + blocks[b].offset + blocks[b].block.count);
+    return std::vector<float>(grads.begin() + blocks[b].offset,
+                              grads.begin() + blocks[b].offset + blocks[b].block.count);
   };
   for (int l = 0; l < 3; ++l) {
     NF_EXPECT_REL_ERROR(block(1 + 2 * l), g.w[l], 1e-4) << "layer " << l;
@@ -242,7 +246,9 @@ double field_gradient_fd_error(gpu::Context& ctx, const std::string& config_name
   std::vector<double> d_features;
   if (cfg["network"]["type"] == "rbf") {
     const uint32_t k = cfg["network"]["neurons"];
-    d_features = nn::rbf_reference_backward({k, nf, 1, p[1], p[2], p[3], p[4]}, features, std::vector<double>(n, 1.0)).d_f;
+    d_features =
+        nn::rbf_reference_backward({k, nf, 1, p[1], p[2], p[3], p[4]}, features, std::vector<double>(n, 1.0))
+            .d_f;
   } else {
     nn::MlpConfig mc;
     mc.width = cfg["network"]["width"];
@@ -296,6 +302,208 @@ TEST_F(GpuTest, SdfFieldInputGradientsMatchFiniteDifferences) {
     std::printf("%s: field gradient vs GPU finite differences, relative error %.2e over %zu of 768 pairs\n", name,
                 err, checked);
   }
+}
+
+// The eikonal term of a field over points x: E = weight * mean (|grad_x f| - 1)^2 and its parameter gradient
+// per block, composed from the modules' double-precision references (forward over reverse, as the field).
+struct EikonalReference {
+  double value = 0;
+  std::vector<std::vector<double>> grads;
+};
+
+struct EikonalModel {
+  json config;
+  std::vector<std::vector<double>> p;  // parameters per block
+
+  bool hashgrid() const { return config["encoding"]["type"] == "hashgrid"; }
+  bool rbf() const { return config["network"]["type"] == "rbf"; }
+  nn::HashGridConfig hg() const {
+    const json& e = config["encoding"];
+    return {e["levels"], e["features_per_level"], e["log2_table_size"], e["base_resolution"], e["per_level_scale"]};
+  }
+  nn::DifGridConfig dg() const {
+    const json& e = config["encoding"];
+    return {e["resolutions"], e["channels"], 1.0};
+  }
+  std::vector<double> encode(std::span<const double> x) const {
+    return hashgrid() ? nn::hashgrid_reference_forward(hg(), 3, p[0], x)
+                      : nn::dif_grid_reference_forward(dg(), 3, p[0], x);
+  }
+  std::vector<double> enc_input_grad(std::span<const double> x, std::span<const double> d_f) const {
+    return hashgrid() ? nn::hashgrid_reference_input_grad(hg(), 3, p[0], x, d_f)
+                      : nn::dif_grid_reference_input_grad(dg(), 3, p[0], x, d_f);
+  }
+  nn::RbfReferenceParams rbf_params(uint32_t nf) const {
+    return {uint32_t(config["network"]["neurons"]), nf, 1, p[1], p[2], p[3], p[4]};
+  }
+  nn::MlpReferenceParams mlp_params(uint32_t nf) const {
+    nn::MlpConfig mc;
+    mc.width = config["network"]["width"];
+    mc.hidden_layers = config["network"]["hidden_layers"];
+    nn::MlpReferenceParams mp{mc, nf, 1, {}, {}};
+    for (uint32_t l = 0; l < mc.layers(); ++l) {
+      mp.w.push_back(p[1 + 2 * l]);
+      mp.b.push_back(p[2 + 2 * l]);
+    }
+    return mp;
+  }
+  // dy/dF for dL/dy = 1.
+  std::vector<double> net_input_grad(std::span<const double> f, size_t n) const {
+    const auto nf = uint32_t(f.size() / n);
+    const std::vector<double> ones(n, 1.0);
+    return rbf() ? nn::rbf_reference_backward(rbf_params(nf), f, ones).d_f
+                 : nn::mlp_reference_backward(mlp_params(nf), f, {}, ones).d_x;
+  }
+
+  EikonalReference evaluate(std::span<const double> x, double weight, bool with_gradient) const {
+    const size_t n = x.size() / 3;
+    const auto f = encode(x);
+    const auto nf = uint32_t(f.size() / n);
+    const auto d_f = net_input_grad(f, n);
+    const auto g = enc_input_grad(x, d_f);
+    std::vector<double> g_hat(g.size());
+    EikonalReference r;
+    r.value = weight * nn::eikonal_reference(g, 3, weight / double(n), g_hat);
+    if (!with_gradient) return r;
+    const std::vector<double> ones(n, 1.0);
+    const auto f_dot = hashgrid() ? nn::hashgrid_reference_jvp(hg(), 3, p[0], x, g_hat)
+                                  : nn::dif_grid_reference_jvp(dg(), 3, p[0], x, g_hat);
+    auto enc = hashgrid() ? nn::hashgrid_reference_jvp_backward(hg(), 3, p[0], x, g_hat, d_f)
+                          : nn::dif_grid_reference_jvp_backward(dg(), 3, p[0], x, g_hat, d_f);
+    if (rbf()) {
+      const auto t = nn::rbf_reference_jvp_backward(rbf_params(nf), f, f_dot, ones);
+      const auto through_f = hashgrid() ? nn::hashgrid_reference_backward(hg(), 3, p[0], x, t.d_f)
+                                        : nn::dif_grid_reference_backward(dg(), 3, p[0], x, t.d_f);
+      for (size_t i = 0; i < enc.size(); ++i) enc[i] += through_f[i];
+      r.grads = {enc, t.mu, t.rho, t.w, t.b};
+    } else {
+      const auto t = nn::mlp_reference_jvp_backward(mlp_params(nf), f, f_dot, ones);
+      r.grads = {enc};
+      for (size_t l = 0; l < t.w.size(); ++l) {
+        r.grads.push_back(t.w[l]);
+        r.grads.push_back(t.b[l]);
+      }
+    }
+    return r;
+  }
+};
+
+const json kEikonalHashGrid = {{"type", "hashgrid"},       {"levels", 4},          {"features_per_level", 2},
+                               {"log2_table_size", 10},    {"base_resolution", 3}, {"per_level_scale", 1.6}};
+const json kEikonalDifGrid = {{"type", "dif_grid"}, {"resolutions", {3, 5, 7}}, {"channels", {2, 3, 2}}};
+const json kEikonalMlp = {{"type", "mlp"}, {"width", 16}, {"hidden_layers", 2}};
+const json kEikonalRbf = {{"type", "rbf"}, {"neurons", 8}};
+
+// The reference's gradient against central differences of its value, on the largest-gradient parameters of
+// every block and a few random ones.
+TEST(EikonalReference, GradientMatchesFiniteDifferences) {
+  for (const auto& [enc, net] : {std::pair{kEikonalHashGrid, kEikonalMlp}, std::pair{kEikonalHashGrid, kEikonalRbf},
+                                 std::pair{kEikonalDifGrid, kEikonalRbf}}) {
+    Pcg32 rng(51);
+    EikonalModel m{{{"encoding", enc}, {"network", net}}, {}};
+    // Block sizes as the field declares them.
+    std::vector<size_t> sizes;
+    const bool hashgrid = enc["type"] == "hashgrid";
+    size_t features = 0, table = 0;
+    if (hashgrid) {
+      const auto levels = nn::hashgrid_levels(m.hg(), 3);
+      table = (levels.back().first + levels.back().entries) * 2;
+      features = 8;
+    } else {
+      table = m.dg().parameters(3);
+      features = m.dg().features();
+    }
+    sizes.push_back(table);
+    if (net["type"] == "rbf") {
+      sizes.insert(sizes.end(), {8 * features, 8 * features, 8, 1});
+    } else {
+      sizes.insert(sizes.end(), {16 * features, 16, 16 * 16, 16, 16, 1});
+    }
+    for (size_t b = 0; b < sizes.size(); ++b) {
+      std::vector<double> v(sizes[b]);
+      const bool log_precision = net["type"] == "rbf" && b == 2;
+      for (auto& x : v) x = log_precision ? rng.uniform(-2.5, -1.0) : rng.uniform(-1.0, 1.0);
+      m.p.push_back(v);
+    }
+    std::vector<double> x(3 * 40);
+    for (auto& v : x) v = rng.uniform(-1, 1);
+    const auto r = m.evaluate(x, 0.3, true);
+    size_t checked = 0;
+    for (size_t b = 0; b < m.p.size(); ++b) {
+      std::vector<size_t> idx(m.p[b].size());
+      for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+      std::partial_sort(idx.begin(), idx.begin() + std::min<size_t>(4, idx.size()), idx.end(),
+                        [&](size_t a, size_t c) { return std::abs(r.grads[b][a]) > std::abs(r.grads[b][c]); });
+      idx.resize(std::min<size_t>(4, idx.size()));
+      idx.push_back(size_t(rng.uniform(0, double(m.p[b].size()))) % m.p[b].size());
+      for (size_t i : idx) {
+        const double h = 1e-6, keep = m.p[b][i];
+        m.p[b][i] = keep + h;
+        const double up = m.evaluate(x, 0.3, false).value;
+        m.p[b][i] = keep - h;
+        const double down = m.evaluate(x, 0.3, false).value;
+        m.p[b][i] = keep;
+        EXPECT_NEAR((up - down) / (2 * h), r.grads[b][i], 1e-5 * (1 + std::abs(r.grads[b][i])))
+            << enc["type"] << " + " << net["type"] << " block " << b << " parameter " << i;
+        ++checked;
+      }
+    }
+    EXPECT_GT(checked, 20u);
+  }
+}
+
+// The GPU's eikonal gradient (Field::eikonal_backward) against the reference, and its sums.
+TEST_F(GpuTest, FieldEikonalGradientMatchesReference) {
+  for (const auto& [enc, net] : {std::pair{kEikonalHashGrid, kEikonalMlp}, std::pair{kEikonalHashGrid, kEikonalRbf},
+                                 std::pair{kEikonalDifGrid, kEikonalRbf}}) {
+    const json config = {{"encoding", enc}, {"network", net}};
+    const uint32_t n = 700, stride = 704;
+    Field field(ctx(), config, "eikonal", 3, 1, stride);
+    ASSERT_EQ(field.eikonal_unsupported(), "");
+    Pcg32 rng(52);
+    EikonalModel m{config, randomize(field, rng)};
+    std::vector<double> x(3 * n);
+    for (auto& v : x) v = float(rng.uniform(-1, 1));
+    std::vector<float> xf(3 * stride, 0.0f);
+    for (uint32_t i = 0; i < n; ++i)
+      for (int a = 0; a < 3; ++a) xf[a * stride + i] = float(x[i * 3 + a]);
+    nn::BatchBuffer xb(ctx(), 3, stride, "x");
+    xb.buffer.upload(std::span<const float>(xf));
+    nn::Eikonal eikonal(ctx(), 3);
+    const double weight = 0.3;
+    gpu::Stream stream(ctx(), 1);
+    auto& cmd = stream.begin();
+    cmd.fill(field.parameters().gradients(), 0);
+    eikonal.reset(cmd);
+    field.eikonal_backward(cmd, xb.view(), n, eikonal, float(weight / n));
+    stream.submit();
+    stream.wait();
+    const auto r = m.evaluate(x, weight, true);
+    EXPECT_NEAR(eikonal.readout(n).mean_sq * weight, r.value, 1e-4 * r.value);
+    const auto all = field.parameters().gradients().download_all<float>();
+    const auto& blocks = field.parameters().blocks();
+    ASSERT_EQ(blocks.size(), r.grads.size());
+    for (size_t b = 0; b < blocks.size(); ++b) {
+      const std::vector<float> gpu(all.begin() + blocks[b].offset,
+                                   all.begin() + blocks[b].offset + blocks[b].block.count);
+      // Measured at most 1.1e-6 (every block of the three combinations).
+      NF_EXPECT_REL_ERROR(gpu, r.grads[b], 1e-4) << enc["type"] << " + " << net["type"] << " block "
+                                                 << blocks[b].block.name;
+      std::printf("%s + %s, %s: GPU eikonal gradient relative error %.2e\n", enc["type"].get<std::string>().c_str(),
+                  net["type"].get<std::string>().c_str(), blocks[b].block.name.c_str(),
+                  test::relative_error(gpu, r.grads[b]));
+    }
+  }
+}
+
+TEST_F(GpuTest, EikonalUnsupportedFieldsSayWhy) {
+  const json cam = {{"encoding", {{"type", "fourier"}, {"frequencies", 4}}},
+                    {"network", {{"type", "mlp"}, {"width", 8}, {"modulation", {{"type", "cam"}}}}}};
+  EXPECT_NE(Field(ctx(), cam, "cam", 3, 1, 64).eikonal_unsupported().find("CAM"), std::string::npos);
+  const json sine = {{"encoding", kEikonalHashGrid}, {"network", {{"type", "mlp"}, {"activation", "sine"}}}};
+  EXPECT_NE(Field(ctx(), sine, "sine", 3, 1, 64).eikonal_unsupported().find("sine"), std::string::npos);
+  const json fourier = {{"encoding", {{"type", "fourier"}, {"frequencies", 4}}}, {"network", kEikonalRbf}};
+  EXPECT_NE(Field(ctx(), fourier, "fourier", 3, 1, 64).eikonal_unsupported().find("encoding"), std::string::npos);
 }
 
 TEST_F(GpuTest, FieldInputGradientNeedsOneOutput) {

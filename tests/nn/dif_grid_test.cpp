@@ -56,6 +56,11 @@ void check_against_reference(gpu::Context& ctx, uint32_t dims, const DifGridConf
   EXPECT_LT(both.rel_error, 1e-4);
   EXPECT_LE(both.outliers, n / 500);
   NF_EXPECT_REL_ERROR(h.gradients()[0], d_grid, 1e-5);
+  // The tangent along x_dot and its grid gradient (cell flips as above: a looser bound).
+  const auto x_dot = random_vec(n * dims, rng);
+  NF_EXPECT_REL_ERROR(h.jvp(x, x_dot), dif_grid_reference_jvp(cfg, dims, params, x, x_dot), 1e-3);
+  EXPECT_TRUE(h.jvp_backward(x, x_dot, d_f, false).empty());
+  NF_EXPECT_REL_ERROR(h.gradients()[0], dif_grid_reference_jvp_backward(cfg, dims, params, x, x_dot, d_f), 1e-3);
 }
 
 TEST_F(GpuTest, DifGrid2DMatchesReference) {
@@ -130,6 +135,24 @@ TEST(DifGridReference, InputGradientMatchesFiniteDifferences) {
         forward, dims, x, d_f, dif_grid_reference_input_grad(cfg, dims, grid, x, d_f), 1e-7, 1e-6);
     EXPECT_GE(checked, 40u * dims * 9 / 10) << "most samples lie away from cell and tile boundaries";
   }
+}
+
+// The tangent references are the adjoints of the input gradient and of the grid gradient (see the hash
+// grid's test); the input gradient is checked against finite differences above.
+TEST(DifGridReference, TangentIsTheAdjointOfTheInputGradient) {
+  const DifGridConfig cfg{{3, 5, 8}, {2, 1, 2}, 1.0};
+  Pcg32 rng(29);
+  const auto grid = random_vec(cfg.parameters(3), rng);
+  const auto x = random_vec(3 * 30, rng), x_dot = random_vec(3 * 30, rng), d_f = random_vec(30 * cfg.features(), rng);
+  const auto f_dot = dif_grid_reference_jvp(cfg, 3, grid, x, x_dot);
+  const auto d_x = dif_grid_reference_input_grad(cfg, 3, grid, x, d_f);
+  const auto d_grid = dif_grid_reference_jvp_backward(cfg, 3, grid, x, x_dot, d_f);
+  double a = 0, b = 0, c = 0;
+  for (size_t i = 0; i < f_dot.size(); ++i) a += d_f[i] * f_dot[i];
+  for (size_t i = 0; i < d_x.size(); ++i) b += d_x[i] * x_dot[i];
+  for (size_t i = 0; i < grid.size(); ++i) c += grid[i] * d_grid[i];
+  EXPECT_NEAR(a, b, 1e-9 * std::abs(a));
+  EXPECT_NEAR(a, c, 1e-9 * std::abs(a));
 }
 
 }  // namespace

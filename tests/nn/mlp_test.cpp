@@ -109,6 +109,81 @@ TEST(MlpPortableAtomics, WeightGradientsMatchReference) {
   check(ctx, kCases[1], "layers", 9);
 }
 
+// The tangent of a ReLU MLP (the eikonal term's network pass) against the reference, on both paths; and
+// the reference's tangent against differences of its forward, its tangent gradient against differences
+// of its tangent.
+TEST_F(GpuTest, MlpTangentMatchesReference) {
+  for (const std::string path : {"layers", "fused"}) {
+    MlpConfig cfg;
+    cfg.width = 16;
+    cfg.hidden_layers = 2;
+    cfg.path = path;
+    Mlp mlp(ctx(), 6, 1, cfg);
+    ASSERT_EQ(mlp.jvp_unsupported(), nullptr);
+    test::ModuleHarness h(ctx(), mlp);
+    Pcg32 rng(61);
+    MlpReferenceParams p{cfg, 6, 1, {}, {}};
+    std::vector<std::vector<double>> blocks;
+    for (uint32_t l = 0; l < cfg.layers(); ++l) {
+      p.w.push_back(random_vec(cfg.in_dims(l, 6) * cfg.out_dims(l, 1), rng, -0.6, 0.6));
+      p.b.push_back(random_vec(cfg.out_dims(l, 1), rng, -0.3, 0.3));
+      blocks.push_back(p.w.back());
+      blocks.push_back(p.b.back());
+    }
+    h.set_parameters(blocks);
+    const uint32_t n = 203;
+    const auto x = random_vec(n * 6, rng, -1, 1), x_dot = random_vec(n * 6, rng, -1, 1);
+    const auto d_y_dot = random_vec(n, rng, -1, 1);
+    NF_EXPECT_REL_ERROR(h.jvp(x, x_dot), mlp_reference_jvp(p, x, x_dot), 1e-5) << path;
+    EXPECT_TRUE(h.jvp_backward(x, x_dot, d_y_dot, true).empty()) << "ReLU: no dL/dx";
+    const auto ref = mlp_reference_jvp_backward(p, x, x_dot, d_y_dot);
+    const auto g = h.gradients();
+    for (uint32_t l = 0; l < cfg.layers(); ++l) {
+      NF_EXPECT_REL_ERROR(g[2 * l], ref.w[l], 1e-4) << path << " layer " << l;
+      for (double v : g[2 * l + 1]) EXPECT_EQ(v, 0.0) << "no bias in the tangent";
+    }
+  }
+}
+
+TEST(MlpReference, TangentMatchesFiniteDifferences) {
+  MlpConfig cfg;
+  cfg.width = 5;
+  cfg.hidden_layers = 2;
+  Pcg32 rng(62);
+  MlpReferenceParams p{cfg, 3, 1, {}, {}};
+  for (uint32_t l = 0; l < cfg.layers(); ++l) {
+    p.w.push_back(random_vec(cfg.in_dims(l, 3) * cfg.out_dims(l, 1), rng, -1, 1));
+    p.b.push_back(random_vec(cfg.out_dims(l, 1), rng, -0.3, 0.3));
+  }
+  const auto x = random_vec(3 * 10, rng, -1, 1), x_dot = random_vec(3 * 10, rng, -1, 1);
+  const auto d_y_dot = random_vec(10, rng, -1, 1);
+  const auto y_dot = mlp_reference_jvp(p, x, x_dot);
+  auto shifted = [&](double e) {
+    std::vector<double> v = x;
+    for (size_t i = 0; i < v.size(); ++i) v[i] += e * x_dot[i];
+    return mlp_reference_forward(p, v, {});
+  };
+  const auto up = shifted(1e-6), down = shifted(-1e-6);
+  for (size_t i = 0; i < y_dot.size(); ++i) EXPECT_NEAR((up[i] - down[i]) / 2e-6, y_dot[i], 1e-6) << i;
+  const auto g = mlp_reference_jvp_backward(p, x, x_dot, d_y_dot);
+  auto objective = [&]() {
+    const auto t = mlp_reference_jvp(p, x, x_dot);
+    double s = 0;
+    for (size_t i = 0; i < t.size(); ++i) s += t[i] * d_y_dot[i];
+    return s;
+  };
+  for (uint32_t l = 0; l < cfg.layers(); ++l)
+    for (size_t k = 0; k < p.w[l].size(); ++k) {
+      const double keep = p.w[l][k];
+      p.w[l][k] = keep + 1e-6;
+      const double a = objective();
+      p.w[l][k] = keep - 1e-6;
+      const double b = objective();
+      p.w[l][k] = keep;
+      EXPECT_NEAR((a - b) / 2e-6, g.w[l][k], 1e-6) << "layer " << l << " weight " << k;
+    }
+}
+
 TEST(MlpReference, GradientsMatchFiniteDifferences) {
   for (const bool modulated : {false, true}) {
     MlpConfig cfg;

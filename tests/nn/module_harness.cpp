@@ -52,6 +52,8 @@ void ModuleHarness::ensure(uint32_t n) {
   dx_ = nn::BatchBuffer(ctx_, module_.input_dims(), capacity_, "test dx");
   y_ = nn::BatchBuffer(ctx_, module_.output_dims(), capacity_, "test y");
   dy_ = nn::BatchBuffer(ctx_, module_.output_dims(), capacity_, "test dy");
+  xdot_ = nn::BatchBuffer(ctx_, module_.input_dims(), capacity_, "test x tangent");
+  ydot_ = nn::BatchBuffer(ctx_, module_.output_dims(), capacity_, "test y tangent");
   module_.reserve(ctx_, capacity_);
   if (const uint32_t m = module_.modulation_dims()) {
     mod_ = nn::BatchBuffer(ctx_, m, capacity_, "test modulation");
@@ -146,6 +148,39 @@ size_t expect_input_gradient_matches_fd(
       ++checked;
     }
   return checked;
+}
+
+std::vector<double> ModuleHarness::jvp(const std::vector<double>& x, const std::vector<double>& x_dot) {
+  const auto n = uint32_t(x.size() / module_.input_dims());
+  ensure(n);
+  upload(x_, x, n);
+  upload(xdot_, x_dot, n);
+  upload(ydot_, {}, 0);
+  auto& cmd = stream_.begin();
+  module_.forward(cmd, x_.view(), y_.view(), n);
+  module_.jvp(cmd, x_.view(), xdot_.view(), ydot_.view(), n);
+  stream_.submit();
+  stream_.wait();
+  return download(ydot_, n);
+}
+
+std::vector<double> ModuleHarness::jvp_backward(const std::vector<double>& x, const std::vector<double>& x_dot,
+                                                const std::vector<double>& d_y_dot, bool want_dx) {
+  const auto n = uint32_t(x.size() / module_.input_dims());
+  ensure(n);
+  upload(x_, x, n);
+  upload(xdot_, x_dot, n);
+  upload(dy_, d_y_dot, n);
+  upload(dx_, {}, 0);
+  auto& cmd = stream_.begin();
+  cmd.fill(store_->gradients(), 0);
+  module_.forward(cmd, x_.view(), y_.view(), n);
+  module_.jvp(cmd, x_.view(), xdot_.view(), ydot_.view(), n);
+  const bool wrote =
+      module_.jvp_backward(cmd, x_.view(), xdot_.view(), dy_.view(), want_dx ? dx_.view() : nn::BatchView{}, n);
+  stream_.submit();
+  stream_.wait();
+  return wrote ? download(dx_, n) : std::vector<double>{};
 }
 
 InputGradientComparison compare_input_gradients(std::span<const double> gpu, std::span<const double> ref,

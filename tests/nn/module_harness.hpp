@@ -40,6 +40,12 @@ class ModuleHarness {
   // when given (modulations add into d_x).
   std::vector<double> backward_input(const std::vector<double>& x, const std::vector<double>& d_y,
                                      const std::vector<double>& d_x_initial = {});
+  // Forward then the tangent along x_dot: returns y_dot (n x output dims).
+  std::vector<double> jvp(const std::vector<double>& x, const std::vector<double>& x_dot);
+  // Forward, tangent, then its backward pass for d_y_dot: parameter gradients (from zero) in gradients();
+  // returns dL/dx when asked for and the module writes it, else empty.
+  std::vector<double> jvp_backward(const std::vector<double>& x, const std::vector<double>& x_dot,
+                                   const std::vector<double>& d_y_dot, bool want_dx);
 
  private:
   void upload(nn::BatchBuffer& b, const std::vector<double>& sample_major, uint32_t n);
@@ -51,7 +57,7 @@ class ModuleHarness {
   std::unique_ptr<nn::ParameterStore> store_;
   gpu::Stream stream_;
   uint32_t capacity_ = 0;
-  nn::BatchBuffer x_, y_, dy_, dx_, mod_, dmod_;
+  nn::BatchBuffer x_, y_, dy_, dx_, mod_, dmod_, xdot_, ydot_;
   std::vector<double> modulation_;
   uint32_t n_ = 0;
 };

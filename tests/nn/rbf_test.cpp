@@ -59,6 +59,71 @@ TEST_F(GpuTest, RbfOddShapesMatchReference) {
   check_against_reference(ctx(), 32, 12, 49, 333, 3);  // the radiance head's shape
 }
 
+// The tangent (the eikonal term's network pass): GPU against the reference, the shape of sdf-rbf's
+// smaller test fields (8 neurons, 8 features, 1 output).
+TEST_F(GpuTest, RbfTangentMatchesReference) {
+  Pcg32 rng(81);
+  Rbf rbf(ctx(), 8, 1, RbfConfig{8, 1e-4, 0.0});
+  test::ModuleHarness h(ctx(), rbf);
+  const auto p = random_params(8, 8, 1, rng);
+  h.set_parameters({p.mu, p.rho, p.w, p.b});
+  const uint32_t n = 1001;
+  const auto f = random_vec(n * 8, rng, -1, 1), f_dot = random_vec(n * 8, rng, -1, 1), c = random_vec(n, rng, -1, 1);
+  NF_EXPECT_REL_ERROR(h.jvp(f, f_dot), rbf_reference_jvp(p, f, f_dot), 1e-5);
+  const auto d_f = h.jvp_backward(f, f_dot, c, true);
+  const auto ref = rbf_reference_jvp_backward(p, f, f_dot, c);
+  const auto g = h.gradients();
+  NF_EXPECT_REL_ERROR(d_f, ref.d_f, 1e-4);
+  NF_EXPECT_REL_ERROR(g[0], ref.mu, 1e-4);
+  NF_EXPECT_REL_ERROR(g[1], ref.rho, 1e-4);
+  NF_EXPECT_REL_ERROR(g[2], ref.w, 1e-4);
+  for (double v : g[3]) EXPECT_EQ(v, 0.0) << "no bias in the tangent";
+}
+
+TEST(RbfReference, TangentMatchesFiniteDifferences) {
+  Pcg32 rng(82);
+  auto p = random_params(4, 3, 2, rng);
+  const auto f = random_vec(5 * 3, rng, -1, 1), f_dot = random_vec(5 * 3, rng, -1, 1),
+             c = random_vec(5 * 2, rng, -1, 1);
+  // The tangent: differences of the forward along f_dot.
+  const auto y_dot = rbf_reference_jvp(p, f, f_dot);
+  auto along = [&](double e) {
+    std::vector<double> v = f;
+    for (size_t i = 0; i < v.size(); ++i) v[i] += e * f_dot[i];
+    return rbf_reference_forward(p, v);
+  };
+  const auto up = along(1e-6), down = along(-1e-6);
+  for (size_t i = 0; i < y_dot.size(); ++i) EXPECT_NEAR((up[i] - down[i]) / 2e-6, y_dot[i], 1e-7) << i;
+  // Its gradient: differences of sum(c * y_dot) in every parameter and feature.
+  const auto g = rbf_reference_jvp_backward(p, f, f_dot, c);
+  auto objective = [&](const RbfReferenceParams& q, const std::vector<double>& ff) {
+    const auto t = rbf_reference_jvp(q, ff, f_dot);
+    double s = 0;
+    for (size_t i = 0; i < t.size(); ++i) s += t[i] * c[i];
+    return s;
+  };
+  auto check = [&](std::vector<double>& v, const std::vector<double>& analytic, const char* name) {
+    for (size_t k = 0; k < v.size(); ++k) {
+      const double keep = v[k];
+      v[k] = keep + 1e-6;
+      const double a = objective(p, f);
+      v[k] = keep - 1e-6;
+      const double b = objective(p, f);
+      v[k] = keep;
+      EXPECT_NEAR((a - b) / 2e-6, analytic[k], 1e-7) << name << " " << k;
+    }
+  };
+  check(p.mu, g.mu, "mu");
+  check(p.rho, g.rho, "rho");
+  check(p.w, g.w, "w");
+  for (size_t k = 0; k < f.size(); ++k) {
+    auto a = f, b = f;
+    a[k] += 1e-6;
+    b[k] -= 1e-6;
+    EXPECT_NEAR((objective(p, a) - objective(p, b)) / 2e-6, g.d_f[k], 1e-7) << "f " << k;
+  }
+}
+
 TEST(RbfPortableAtomics, BackwardMatchesReference) {
   test::context();
   gpu::ContextOptions options;

@@ -36,7 +36,8 @@ void check(gpu::Context& ctx, TraceView view, uint32_t batch, const Vec3& target
   size_t off = 0, lit = 0;
   for (size_t p = 0; p < ref.pixels.size() / 3; ++p) {
     double err = 0;
-    for (int c = 0; c < 3; ++c) err = std::max(err, double(std::abs(gpu_image.pixels[3 * p + c] - ref.pixels[3 * p + c])));
+    for (int c = 0; c < 3; ++c)
+      err = std::max(err, double(std::abs(gpu_image.pixels[3 * p + c] - ref.pixels[3 * p + c])));
     off += err > 0.005;
     lit += ref.pixels[3 * p] > 0;
   }

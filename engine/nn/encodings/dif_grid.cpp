@@ -12,6 +12,7 @@ struct GridPush {
   uint32_t n;
   uint32_t stride_x;
   uint32_t stride_f;
+  uint32_t stride_t;
 };
 struct BackwardPush {
   uint32_t n, stride_x, stride_f, stride_dx;
@@ -51,17 +52,23 @@ DifGrid::DifGrid(gpu::Context& ctx, uint32_t dims, DifGridConfig config)
   }
   levels_.upload(std::span<const uint32_t>(table));
   const std::vector<uint32_t> constants = {dims, uint32_t(config_.resolutions.size())};
-  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(4, gpu::BindingKind::Storage), sizeof(GridPush),
-                                kGroupSize, constants});
+  auto with = [&](std::initializer_list<uint32_t> extra) {
+    auto c = constants;
+    c.insert(c.end(), extra);
+    return c;
+  };
+  forward_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(5, gpu::BindingKind::Storage),
+                                sizeof(GridPush), kGroupSize, with({0})});
+  jvp_ = gpu::Program(ctx, {"nn/dif_grid_forward", std::vector(5, gpu::BindingKind::Storage),
+                            sizeof(GridPush), kGroupSize, with({1})});
   const char* backward = ctx.features().float_atomic_add ? "nn/dif_grid_backward" : "nn/dif_grid_backward@cas";
   // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
-  for (int m = 0; m < 3; ++m) {
-    auto c = constants;
-    c.insert(c.end(), {modes[m][0], modes[m][1]});
-    backward_[m] = gpu::Program(ctx, {backward, std::vector(6, gpu::BindingKind::Storage), sizeof(BackwardPush),
-                                      kGroupSize, c});
-  }
+  for (int m = 0; m < 3; ++m)
+    backward_[m] = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                      kGroupSize, with({modes[m][0], modes[m][1], 0})});
+  jvp_backward_ = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                     kGroupSize, with({1, 0, 1})});
 }
 
 json DifGrid::config() const {
@@ -98,8 +105,32 @@ void DifGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView
   NF_ASSERT(x.dims == dims_ && y.dims == output_dims(), "DiF-grid forward: wrong operand dims");
   cmd.dispatch(forward_, gpu::Groups::linear(n, kGroupSize),
                {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(levels_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer)},
-               GridPush{n, x.stride, y.stride});
+                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer), gpu::Bind::in(*x.buffer)},
+               GridPush{n, x.stride, y.stride, 0});
+}
+
+void DifGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+                  uint32_t n) {
+  NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && y_dot.dims == output_dims(),
+            "DifGrid jvp: wrong operand shapes");
+  cmd.dispatch(jvp_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(levels_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y_dot.buffer), gpu::Bind::in(*x_dot.buffer)},
+               GridPush{n, x.stride, y_dot.stride, x_dot.stride});
+}
+
+bool DifGrid::jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
+                        const BatchView& d_x, uint32_t n) {
+  NF_ASSERT(!d_x.buffer, "DifGrid jvp_backward: dL/dx is not offered");
+  NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && d_y_dot.dims == output_dims(),
+            "DifGrid jvp_backward: wrong operand shapes");
+  const gpu::Bind values = store().bind_values(block_index(0), gpu::Access::Read);
+  cmd.dispatch(jvp_backward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(levels_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y_dot.buffer), values, gpu::Bind::in(*x.buffer),
+                gpu::Bind::in(*x_dot.buffer)},
+               BackwardPush{n, x.stride, d_y_dot.stride, x_dot.stride});
+  return false;
 }
 
 void DifGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
@@ -122,7 +153,7 @@ void DifGrid::record_backward(gpu::CommandList& cmd, const BatchView& x, const B
   cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
                {mode == 2 ? grid : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
                 gpu::Bind::in(levels_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), grid,
-                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer)},
+                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer), gpu::Bind::in(*x.buffer)},
                BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
 }
 

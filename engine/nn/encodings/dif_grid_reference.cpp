@@ -66,7 +66,8 @@ std::vector<double> dif_grid_reference_forward(const DifGridConfig& cfg, uint32_
   const size_t n = x.size() / dims, nf = cfg.features();
   std::vector<double> out(n * nf, 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * grid[p]; });
+    for_each_tap(cfg, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * grid[p]; });
   return out;
 }
 
@@ -76,7 +77,8 @@ std::vector<double> dif_grid_reference_backward(const DifGridConfig& cfg, uint32
   const size_t n = x.size() / dims, nf = cfg.features();
   std::vector<double> d_grid(grid.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { d_grid[p] += w * d_f[i * nf + f]; });
+    for_each_tap(cfg, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { d_grid[p] += w * d_f[i * nf + f]; });
   return d_grid;
 }
 
@@ -90,6 +92,29 @@ std::vector<double> dif_grid_reference_input_grad(const DifGridConfig& cfg, uint
       for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * grid[p] * d_f[i * nf + f];
     });
   return d_x;
+}
+
+std::vector<double> dif_grid_reference_jvp(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+                                        std::span<const double> x, std::span<const double> x_dot) {
+  const size_t n = x.size() / dims, nf = cfg.features();
+  std::vector<double> out(n * nf, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
+      for (uint32_t a = 0; a < dims; ++a) out[i * nf + f] += dw[a] * x_dot[i * dims + a] * grid[p];
+    });
+  return out;
+}
+
+std::vector<double> dif_grid_reference_jvp_backward(const DifGridConfig& cfg, uint32_t dims,
+                                                 std::span<const double> grid, std::span<const double> x,
+                                                 std::span<const double> x_dot, std::span<const double> d_f_dot) {
+  const size_t n = x.size() / dims, nf = cfg.features();
+  std::vector<double> g(grid.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
+      for (uint32_t a = 0; a < dims; ++a) g[p] += dw[a] * x_dot[i * dims + a] * d_f_dot[i * nf + f];
+    });
+  return g;
 }
 
 }  // namespace nf::nn

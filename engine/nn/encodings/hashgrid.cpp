@@ -11,7 +11,7 @@ namespace {
 constexpr uint32_t kGroupSize = 64;
 
 struct Push {
-  uint32_t n, stride_x, stride_f;
+  uint32_t n, stride_x, stride_f, stride_t;
 };
 struct BackwardPush {
   uint32_t n, stride_x, stride_f, stride_dx;
@@ -49,17 +49,23 @@ HashGrid::HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config)
   level_table_ = gpu::Buffer(ctx, table.size() * 4, "hashgrid levels");
   level_table_.upload(std::span<const uint32_t>(table));
   const std::vector<uint32_t> constants = {dims, config_.levels, config_.features_per_level};
-  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(4, gpu::BindingKind::Storage), sizeof(Push),
-                                kGroupSize, constants});
+  auto with = [&](std::initializer_list<uint32_t> extra) {
+    auto c = constants;
+    c.insert(c.end(), extra);
+    return c;
+  };
+  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage),
+                                sizeof(Push), kGroupSize, with({0})});
+  jvp_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
+                            with({1})});
   const char* backward = ctx.features().float_atomic_add ? "nn/hashgrid_backward" : "nn/hashgrid_backward@cas";
   // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
-  for (int m = 0; m < 3; ++m) {
-    auto c = constants;
-    c.insert(c.end(), {modes[m][0], modes[m][1]});
-    backward_[m] = gpu::Program(ctx, {backward, std::vector(6, gpu::BindingKind::Storage), sizeof(BackwardPush),
-                                      kGroupSize, c});
-  }
+  for (int m = 0; m < 3; ++m)
+    backward_[m] = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                      kGroupSize, with({modes[m][0], modes[m][1], 0})});
+  jvp_backward_ = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                     kGroupSize, with({1, 0, 1})});
 }
 
 json HashGrid::config() const {
@@ -90,8 +96,32 @@ void HashGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchVie
   NF_ASSERT(x.dims == dims_ && y.dims == output_dims(), "hash grid forward: wrong operand dims");
   cmd.dispatch(forward_, gpu::Groups::linear(n, kGroupSize),
                {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(level_table_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer)},
-               Push{n, x.stride, y.stride});
+                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer), gpu::Bind::in(*x.buffer)},
+               Push{n, x.stride, y.stride, 0});
+}
+
+void HashGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+                   uint32_t n) {
+  NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && y_dot.dims == output_dims(),
+            "HashGrid jvp: wrong operand shapes");
+  cmd.dispatch(jvp_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(level_table_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y_dot.buffer), gpu::Bind::in(*x_dot.buffer)},
+               Push{n, x.stride, y_dot.stride, x_dot.stride});
+}
+
+bool HashGrid::jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
+                        const BatchView& d_x, uint32_t n) {
+  NF_ASSERT(!d_x.buffer, "HashGrid jvp_backward: dL/dx is not offered");
+  NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && d_y_dot.dims == output_dims(),
+            "HashGrid jvp_backward: wrong operand shapes");
+  const gpu::Bind values = store().bind_values(block_index(0), gpu::Access::Read);
+  cmd.dispatch(jvp_backward_, gpu::Groups::linear(n, kGroupSize),
+               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(level_table_),
+                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y_dot.buffer), values, gpu::Bind::in(*x.buffer),
+                gpu::Bind::in(*x_dot.buffer)},
+               BackwardPush{n, x.stride, d_y_dot.stride, x_dot.stride});
+  return false;
 }
 
 void HashGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
@@ -114,7 +144,7 @@ void HashGrid::record_backward(gpu::CommandList& cmd, const BatchView& x, const 
   cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
                {mode == 2 ? table : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
                 gpu::Bind::in(level_table_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), table,
-                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer)},
+                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer), gpu::Bind::in(*x.buffer)},
                BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
 }
 
@@ -162,7 +192,8 @@ std::vector<double> hashgrid_reference_forward(const HashGridConfig& c, uint32_t
   const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
   std::vector<double> out(n * nf, 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * table[p]; });
+    for_each_tap(c, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * table[p]; });
   return out;
 }
 
@@ -171,7 +202,8 @@ std::vector<double> hashgrid_reference_backward(const HashGridConfig& c, uint32_
   const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
   std::vector<double> g(table.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
+    for_each_tap(c, dims, &x[i * dims],
+                 [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
   return g;
 }
 
@@ -184,6 +216,29 @@ std::vector<double> hashgrid_reference_input_grad(const HashGridConfig& c, uint3
       for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * table[p] * d_f[i * nf + f];
     });
   return d_x;
+}
+
+std::vector<double> hashgrid_reference_jvp(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
+                                        std::span<const double> x, std::span<const double> x_dot) {
+  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
+  std::vector<double> out(n * nf, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
+      for (uint32_t a = 0; a < dims; ++a) out[i * nf + f] += dw[a] * x_dot[i * dims + a] * table[p];
+    });
+  return out;
+}
+
+std::vector<double> hashgrid_reference_jvp_backward(const HashGridConfig& c, uint32_t dims,
+                                                 std::span<const double> table, std::span<const double> x,
+                                                 std::span<const double> x_dot, std::span<const double> d_f_dot) {
+  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
+  std::vector<double> g(table.size(), 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
+      for (uint32_t a = 0; a < dims; ++a) g[p] += dw[a] * x_dot[i * dims + a] * d_f_dot[i * nf + f];
+    });
+  return g;
 }
 
 }  // namespace nf::nn

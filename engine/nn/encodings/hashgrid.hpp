@@ -49,6 +49,14 @@ class HashGrid final : public Module {
                 uint32_t n) override;
   void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                       uint32_t n) override;
+  // Tangent: F_dot = sum of (dweight/dx . x_dot) * cell values; its backward scatters (dweight/dx . x_dot) *
+  // dL/dF_dot into the parameter gradients (dL/dx, a second derivative of the interpolation, is not
+  // offered: d_x must be empty).
+  const char* jvp_unsupported() const override { return nullptr; }
+  void jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+           uint32_t n) override;
+  bool jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
+                    const BatchView& d_x, uint32_t n) override;
 
  private:
   void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
@@ -59,6 +67,7 @@ class HashGrid final : public Module {
   std::vector<HashGridLevel> levels_;
   gpu::Buffer level_table_;
   gpu::Program forward_, backward_[3];  // backward: see record_backward
+  gpu::Program jvp_, jvp_backward_;
 };
 
 // Double-precision reference (sample-major) using the same level table.
@@ -67,6 +76,12 @@ std::vector<double> hashgrid_reference_forward(const HashGridConfig& config, uin
 std::vector<double> hashgrid_reference_backward(const HashGridConfig& config, uint32_t dims,
                                                 std::span<const double> table, std::span<const double> x,
                                                 std::span<const double> d_f);
+// Tangent F_dot along x_dot (sample-major, as x), and the table gradient of sum(d_f_dot * F_dot).
+std::vector<double> hashgrid_reference_jvp(const HashGridConfig& config, uint32_t dims, std::span<const double> table,
+                                        std::span<const double> x, std::span<const double> x_dot);
+std::vector<double> hashgrid_reference_jvp_backward(const HashGridConfig& config, uint32_t dims,
+                                                 std::span<const double> table, std::span<const double> x,
+                                                 std::span<const double> x_dot, std::span<const double> d_f_dot);
 // dL/dx (sample-major) for dL/dF = d_f.
 std::vector<double> hashgrid_reference_input_grad(const HashGridConfig& config, uint32_t dims,
                                                   std::span<const double> table, std::span<const double> x,

@@ -153,8 +153,9 @@ std::vector<double> cam_reference_backward(uint32_t dims, uint32_t res, uint32_t
   return g;
 }
 
-std::vector<double> cam_reference_input_grad(uint32_t dims, uint32_t res, uint32_t layers, std::span<const double> grids,
-                                             std::span<const double> x, std::span<const double> d_mod) {
+std::vector<double> cam_reference_input_grad(uint32_t dims, uint32_t res, uint32_t layers,
+                                             std::span<const double> grids, std::span<const double> x,
+                                             std::span<const double> d_mod) {
   const size_t n = x.size() / dims;
   uint64_t cells = 1;
   for (uint32_t a = 0; a < dims; ++a) cells *= res;

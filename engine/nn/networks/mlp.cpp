@@ -234,8 +234,61 @@ void Mlp::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchV
   record_backward(cmd, x, d_y, d_x, n, false);
 }
 
+const char* Mlp::jvp_unsupported() const {
+  if (config_.modulated) return "(a CAM-modulated MLP) has no tangent pass";
+  if (config_.activation != Activation::Relu && config_.activation != Activation::None)
+    return "(a sine MLP) has no tangent pass: only ReLU MLPs, whose second derivative vanishes, have one";
+  if (config_.output_activation != Activation::None) return "(an MLP with an output activation) has no tangent pass";
+  return nullptr;
+}
+
+void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot, uint32_t n) {
+  if (const char* why = jvp_unsupported()) fail("this MLP ", why);
+  NF_ASSERT(x.dims == in_ && x_dot.dims == in_ && y_dot.dims == out_ && capacity_ >= n,
+            "MLP jvp: wrong operand shapes");
+  const auto& c = config_;
+  const bool native = ctx_.features().float_atomic_add;
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    auto& p = layers_[l];
+    if (p.linear_tangent) continue;
+    const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
+    const uint32_t act = uint32_t(l < c.hidden_layers ? c.activation : c.output_activation);
+    p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", std::vector(5, gpu::BindingKind::Storage),
+                                           sizeof(LinearPush), kGroupSize,
+                                           {in, out, kBlock, act, gpu::constant(float(c.omega(l))), 0u, 1u}});
+    p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
+                                                std::vector(4, gpu::BindingKind::Storage), sizeof(InputGradPush),
+                                                grad_group_, {in, out, kGradBlock, kGradBlock, 0u}});
+  }
+  // The tangent activations overwrite the stored activations a_ (the weight gradients of jvp_backward read
+  // them there); the pre-activations p_ (the ReLU masks) stay.
+  const uint32_t octets = ceil_div(n, 8);
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    const bool hidden = l < c.hidden_layers;
+    const uint32_t out = c.out_dims(l, out_);
+    const gpu::Bind in =
+        l == 0 ? gpu::Bind::in(*x_dot.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
+    const gpu::Bind a_out =
+        hidden ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write) : gpu::Bind::out(*y_dot.buffer);
+    cmd.dispatch(layers_[l].linear_tangent, gpu::Groups{ceil_div(octets, kGroupSize), ceil_div(out, kBlock), 1},
+                 {store().bind_values(block_index(2 * l), gpu::Access::Read),
+                  store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in,
+                  // read only, but declared writable by the shader (its forward mode writes it)
+                  rows(p_, uint64_t(l) * c.width, out, gpu::Access::ReadWrite), a_out},
+                 LinearPush{n, l == 0 ? x_dot.stride : capacity_, capacity_, hidden ? capacity_ : y_dot.stride});
+  }
+}
+
+bool Mlp::jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
+                       const BatchView& d_x, uint32_t n) {
+  (void)x, (void)d_x;
+  NF_ASSERT(layers_[0].weight_grad_tangent, "MLP jvp_backward before jvp");
+  record_backward(cmd, x_dot, d_y_dot, BatchView{}, n, true, true);
+  return false;
+}
+
 void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                          uint32_t n, bool param_grads) {
+                          uint32_t n, bool param_grads, bool tangent) {
   NF_ASSERT(x.dims == in_ && d_y.dims == out_, "MLP backward: wrong operand dims");
   NF_ASSERT(!d_x.buffer || (d_x.dims == in_), "MLP backward: d_x has the wrong dims");
   const auto& c = config_;
@@ -275,7 +328,8 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
     const uint32_t split = cpu ? 1 : std::max<uint32_t>(1, std::min<uint32_t>(64, octets / 256));
     const gpu::Bind a_in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
-    cmd.dispatch(layers_[l].weight_grad, gpu::Groups{split, ceil_div(out, kGradBlock), ceil_div(in, kGradBlock)},
+    cmd.dispatch(tangent ? layers_[l].weight_grad_tangent : layers_[l].weight_grad,
+                 gpu::Groups{split, ceil_div(out, kGradBlock), ceil_div(in, kGradBlock)},
                  {rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), a_in,
                   store().bind_gradients(block_index(2 * l), gpu::Access::ReadWrite),
                   store().bind_gradients(block_index(2 * l + 1), gpu::Access::ReadWrite)},

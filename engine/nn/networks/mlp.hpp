@@ -76,13 +76,23 @@ class Mlp final : public Module {
   // The backward pass without the weight-gradient kernels (dL/dmodulation is still written when modulated).
   void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                       uint32_t n) override;
+  // Tangent of an unmodulated ReLU (or identity) MLP with an identity output: a_dot' = relu'(z) W a_dot with
+  // the forward pass's masks, no bias; its backward pass is the ordinary one on the tangent activations
+  // (weight gradients only; dL/dx is 0 almost everywhere, so jvp_backward returns false).
+  const char* jvp_unsupported() const override;
+  void jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
+           uint32_t n) override;
+  bool jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
+                    const BatchView& d_x, uint32_t n) override;
   bool fused() const { return fused_; }
 
  private:
+  // param_grads false: no weight-gradient kernels; tangent: the tangent's (weights only, no bias).
   void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                       uint32_t n, bool param_grads);
+                       uint32_t n, bool param_grads, bool tangent = false);
   struct LayerPrograms {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
+    gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
   };
   gpu::Bind rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const;
 
@@ -113,5 +123,11 @@ struct MlpReferenceGrads {
 };
 MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<const double> x,
                                          std::span<const double> mod, std::span<const double> d_y);
+// Tangent along x_dot of an unmodulated MLP with an identity output, and the gradients of
+// sum(d_y_dot * y_dot) (x, x_dot fixed; ReLU or identity hidden layers for the backward).
+std::vector<double> mlp_reference_jvp(const MlpReferenceParams& p, std::span<const double> x,
+                                      std::span<const double> x_dot);
+MlpReferenceGrads mlp_reference_jvp_backward(const MlpReferenceParams& p, std::span<const double> x,
+                                             std::span<const double> x_dot, std::span<const double> d_y_dot);
 
 }  // namespace nf::nn

@@ -148,4 +148,76 @@ MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<
   return g;
 }
 
+std::vector<double> mlp_reference_jvp(const MlpReferenceParams& p, std::span<const double> x,
+                                      std::span<const double> x_dot) {
+  const auto& c = p.config;
+  NF_ASSERT(!c.modulated && c.output_activation == Activation::None, "the MLP tangent reference is unmodulated");
+  const size_t n = x.size() / p.in;
+  std::vector<double> y_dot(n * p.out);
+  for (size_t i = 0; i < n; ++i) {
+    const Trace t = trace(p, &x[i * p.in], nullptr);
+    std::vector<double> a(&x_dot[i * p.in], &x_dot[i * p.in] + p.in);
+    for (uint32_t l = 0; l < c.layers(); ++l) {
+      const uint32_t in = c.in_dims(l, p.in), out = c.out_dims(l, p.out);
+      const Activation f = l < c.hidden_layers ? c.activation : c.output_activation;
+      std::vector<double> next(out, 0.0);
+      for (uint32_t j = 0; j < out; ++j) {
+        for (uint32_t k = 0; k < in; ++k) next[j] += p.w[l][j * in + k] * a[k];
+        next[j] *= act_derivative(f, t.u[l][j], c.omega(l));
+      }
+      a = std::move(next);
+    }
+    for (uint32_t o = 0; o < p.out; ++o) y_dot[i * p.out + o] = a[o];
+  }
+  return y_dot;
+}
+
+// The tangent is linear in x_dot with the forward pass's activation derivatives as fixed masks; its
+// gradient is the ordinary backward pass on the tangent activations, without bias terms. d_x stays 0
+// (ReLU's second derivative vanishes almost everywhere).
+MlpReferenceGrads mlp_reference_jvp_backward(const MlpReferenceParams& p, std::span<const double> x,
+                                             std::span<const double> x_dot, std::span<const double> d_y_dot) {
+  const auto& c = p.config;
+  NF_ASSERT(!c.modulated && c.output_activation == Activation::None, "the MLP tangent reference is unmodulated");
+  NF_ASSERT(c.activation == Activation::Relu || c.activation == Activation::None, "ReLU MLPs only");
+  const size_t n = x.size() / p.in;
+  MlpReferenceGrads g;
+  g.d_x.assign(x.size(), 0.0);
+  for (uint32_t l = 0; l < c.layers(); ++l) {
+    g.w.emplace_back(p.w[l].size(), 0.0);
+    g.b.emplace_back(p.b[l].size(), 0.0);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const Trace t = trace(p, &x[i * p.in], nullptr);
+    std::vector<std::vector<double>> a = {std::vector<double>(&x_dot[i * p.in], &x_dot[i * p.in] + p.in)};
+    std::vector<std::vector<double>> mask;
+    for (uint32_t l = 0; l < c.layers(); ++l) {
+      const uint32_t in = c.in_dims(l, p.in), out = c.out_dims(l, p.out);
+      const Activation f = l < c.hidden_layers ? c.activation : c.output_activation;
+      std::vector<double> next(out, 0.0), m(out);
+      for (uint32_t j = 0; j < out; ++j) {
+        for (uint32_t k = 0; k < in; ++k) next[j] += p.w[l][j * in + k] * a[l][k];
+        m[j] = act_derivative(f, t.u[l][j], c.omega(l));
+        next[j] *= m[j];
+      }
+      a.push_back(std::move(next));
+      mask.push_back(std::move(m));
+    }
+    std::vector<double> da(&d_y_dot[i * p.out], &d_y_dot[i * p.out] + p.out);
+    for (int li = int(c.hidden_layers); li >= 0; --li) {
+      const uint32_t l = uint32_t(li), in = c.in_dims(l, p.in), out = c.out_dims(l, p.out);
+      std::vector<double> prev(in, 0.0);
+      for (uint32_t j = 0; j < out; ++j) {
+        const double dz = da[j] * mask[l][j];
+        for (uint32_t k = 0; k < in; ++k) {
+          g.w[l][j * in + k] += dz * a[l][k];
+          prev[k] += p.w[l][j * in + k] * dz;
+        }
+      }
+      da = std::move(prev);
+    }
+  }
+  return g;
+}
+
 }  // namespace nf::nn
