@@ -21,6 +21,7 @@ struct RenderArgs {
   render::OrbitCamera camera;
   std::string view = "shaded";
   uint32_t iterations = 0;
+  double fd_normals = 0;  // 0: analytic normals
   GpuOptions gpu;
 };
 
@@ -34,6 +35,7 @@ void run_render_sdf(const RenderArgs& a, const Snapshot& snap) {
   render::TraceOptions options;
   options.view = render::parse_trace_view(a.view);
   if (a.iterations) options.iterations = a.iterations;
+  options.normal_h = a.fd_normals;
   gpu::Context ctx(a.gpu.context_options());
   auto e = pipeline::SdfExperiment::from_snapshot(ctx, snap, a.snapshot);
   const auto t0 = std::chrono::steady_clock::now();
@@ -72,6 +74,10 @@ void add_render(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--fov", args->camera.fov_deg, "SDF: vertical field of view, degrees")->capture_default_str();
   cmd->add_option("--view", args->view, "SDF: shaded, normals, depth or steps")->capture_default_str();
+  cmd->add_option("--fd-normals", args->fd_normals,
+                  "SDF: normals by central differences with step H (normalised units, e.g. 2e-3) instead of the "
+                  "analytic gradient; smooths hash-grid fields trained without the eikonal term")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--iterations", args->iterations, "SDF: sphere-tracing iterations (default 96)");
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_render(*args); });

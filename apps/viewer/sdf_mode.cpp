@@ -22,6 +22,7 @@ namespace {
 constexpr double kMinRefreshSeconds = 1.0;  // while training: re-render at most this often ...
 constexpr double kRenderShare = 4.0;        // ... and at most every kRenderShare x the last render's time
 constexpr uint32_t kPreviewIterations = 24;
+constexpr double kFdNormalStep = 2e-3;  // normalised units (the mesh box spans 2)
 constexpr double kSliceRange = 0.5;  // the slice's colours saturate at |sdf| = 0.5 (normalised units)
 constexpr uint64_t kIouSeed = 4242;
 const char* const kViewNames[] = {"shaded", "normals", "depth", "steps", "slice"};
@@ -161,6 +162,7 @@ void SdfMode::refresh_view(double now_s) {
     o.view = render::TraceView(int(view_) - 1);
     o.iterations =
         dragging_ ? std::min<uint32_t>(uint32_t(iterations_), kPreviewIterations) : uint32_t(iterations_);
+    o.normal_h = fd_normals_ ? kFdNormalStep : 0.0;
     pack_image(experiment_->render(cam, o), texels);
   }
   shown_width_ = e.width;
@@ -246,6 +248,11 @@ bool SdfMode::action(const std::string& a) {
   }
   if (verb == "scale") return scale_ = float(action_number(a, arg, kMinScale, kMaxScale)), mark_stale(), true;
   if (verb == "iterations") return iterations_ = int(action_number(a, arg, 8, 512)), mark_stale(), true;
+  if (verb == "normals") {
+    if (arg != "analytic" && arg != "fd") fail("action ", a, ": normals:analytic or normals:fd");
+    fd_normals_ = arg == "fd";
+    return mark_stale(), true;
+  }
   if (verb == "field") {
     auto config = pipeline::load_config(arg);
     const std::string old = config_name_;
@@ -273,7 +280,7 @@ bool SdfMode::action(const std::string& a) {
 }
 
 std::string SdfMode::action_help() const {
-  return "view:shaded|normals|depth|steps|slice, slice:C, camera:AZ,EL,DIST, scale:S, iterations:K, "
+  return "view:shaded|normals|depth|steps|slice, slice:C, camera:AZ,EL,DIST, scale:S, iterations:K, normals:analytic|fd, "
          "field:NAME, "
          "lr:VALUE, set:key=JSON, export-res:R, export:FILE, open:FILE, save:FILE, load:FILE";
 }
@@ -358,6 +365,7 @@ json SdfMode::report(const ViewRect& rect) const {
       {"slice", slice_},
       {"scale", scale_},
       {"iterations", iterations_},
+      {"normals", fd_normals_ ? "fd" : "analytic"},
       {"render_ms", render_ms_},
       {"image",
        {{"x0", p.x0}, {"y0", p.y0}, {"zoom", p.zoom}, {"width", shown_width_}, {"height", shown_height_}}}};
@@ -399,6 +407,11 @@ void SdfMode::draw_view_panel() {
                         kSliceRange);
   } else {
     if (ImGui::SliderInt("trace iterations", &iterations_, 8, 256)) mark_stale();
+    if (ImGui::Checkbox("difference normals", &fd_normals_)) mark_stale();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("central differences (h = %.0e) instead of the analytic gradient: smooths hash-grid "
+                        "fields trained without the eikonal term",
+                        kFdNormalStep);
     ImGui::Text("camera az %.0f el %.0f dist %.2f", camera_.azimuth_deg, camera_.elevation_deg,
                 camera_.distance);
     ImGui::SameLine();

@@ -77,6 +77,7 @@ class SdfMode final : public Mode {
   double slice() const { return slice_; }
   float scale() const { return scale_; }
   uint32_t iterations() const { return iterations_; }
+  bool fd_normals() const { return fd_normals_; }
   const std::string& config_name() const { return config_name_; }
   const ConfigEdits& edits() const { return edits_; }
   uint64_t rebuilds() const { return rebuilds_; }
@@ -135,6 +136,7 @@ class SdfMode final : public Mode {
   double slice_ = 0;
   float scale_ = 0.125f;
   int iterations_ = 64;
+  bool fd_normals_ = false;  // central-difference normals (kFdNormalStep) instead of the analytic gradient
   ViewRect rect_{0, 0, 880, 800};  // the last viewport (sets the render size)
   bool dragging_ = false;
 

@@ -24,7 +24,12 @@ struct InitPush {
 };
 struct PositionsPush {
   CameraPush cam;
+  float offset[4];  // added to every point (central differences)
   uint32_t width, height, first, n;
+};
+struct DifferencePush {
+  uint32_t n, stride, axis, first_half;
+  float scale;
 };
 struct UpdatePush {
   uint32_t n;
@@ -103,6 +108,8 @@ SphereTracer::SphereTracer(gpu::Context& ctx, uint32_t max_batch)
       positions_(ctx, {"render/trace_positions", std::vector(3, gpu::BindingKind::Storage), sizeof(PositionsPush),
                        kGroupSize, {}}),
       update_(ctx, {"render/trace_update", std::vector(3, gpu::BindingKind::Storage), sizeof(UpdatePush), kGroupSize, {}}),
+      difference_(ctx, {"render/trace_difference", std::vector(2, gpu::BindingKind::Storage), sizeof(DifferencePush),
+                        kGroupSize, {}}),
       compact_(ctx, {"render/trace_compact", std::vector(5, gpu::BindingKind::Storage), sizeof(CompactPush), kGroupSize, {}}),
       shade_(ctx, {"render/trace_shade", std::vector(4, gpu::BindingKind::Storage), sizeof(ShadePush), kGroupSize, {}}) {
   NF_ASSERT(max_batch > 0, "sphere tracer with an empty batch");
@@ -131,9 +138,13 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfFunctions& sdf, const O
     uint32_t active = finish(), list = 0;
     // The marching rays only, in rounds: each iteration evaluates the field on the round's list (rays that
     // finish within a round are skipped by the update), then the list is compacted.
-    auto positions = [&](gpu::Buffer& rays, uint32_t count) {
-      const PositionsPush pp{camera_push(b, float(batch_)), uint32_t(camera.width), uint32_t(camera.height),
-                             uint32_t(first), count};
+    auto positions = [&](gpu::Buffer& rays, uint32_t count, Vec3 offset = {}) {
+      const PositionsPush pp{camera_push(b, float(batch_)),
+                             {float(offset.x), float(offset.y), float(offset.z), 0},
+                             uint32_t(camera.width),
+                             uint32_t(camera.height),
+                             uint32_t(first),
+                             count};
       cmd->dispatch(positions_, gpu::Groups::linear(count, kGroupSize),
                     {gpu::Bind::in(state_), gpu::Bind::out(x_.buffer), gpu::Bind::in(rays)}, pp);
     };
@@ -165,7 +176,18 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfFunctions& sdf, const O
                   CompactPush{n, 1});
     const uint32_t hits = finish();
     cmd = &stream.begin();
-    if (hits > 0) {
+    if (hits > 0 && o.normal_h > 0) {
+      for (uint32_t axis = 0; axis < 3; ++axis)
+        for (int side = -1; side <= 1; side += 2) {
+          Vec3 offset;
+          (axis == 0 ? offset.x : axis == 1 ? offset.y : offset.z) = side * o.normal_h;
+          positions(lists_[1 - list], hits, offset);
+          sdf.value(*cmd, x_.view(), y_.view(), hits);
+          cmd->dispatch(difference_, gpu::Groups::linear(hits, kGroupSize),
+                        {gpu::Bind::in(y_.buffer), gpu::Bind::inout(grad_.buffer)},
+                        DifferencePush{hits, batch_, axis, side < 0 ? 1u : 0u, float(side / (2 * o.normal_h))});
+        }
+    } else if (hits > 0) {
       positions(lists_[1 - list], hits);
       sdf.gradient(*cmd, x_.view(), y_.view(), grad_.view(), hits);
     }

@@ -42,6 +42,10 @@ struct TraceOptions {
   double epsilon = 1e-3;    // hit threshold, normalised units
   double step_scale = 0.9;  // < 1 for learnt fields, which are only approximately distances
   TraceView view = TraceView::Shaded;
+  // Normals: 0 = the field's analytic gradient; h > 0 = central differences with step h (six evaluations
+  // at each hit), which smooths over detail finer than h: hash-grid fields trained without the eikonal term
+  // have noisy fine levels (instant-ngp shades its SDFs this way by default).
+  double normal_h = 0;
 };
 
 // An SDF on the GPU, over feature-major batches (x 3 dims; y 1 dim; grad 3 dims, all of one stride).
@@ -66,7 +70,7 @@ class SphereTracer {
   nn::BatchBuffer x_, y_, grad_;
   gpu::Buffer state_, rgb_;
   gpu::Buffer lists_[2], slot_, counter_;  // ray lists (marching rays, ping-pong; hits), hit slots, list length
-  gpu::Program init_, positions_, update_, compact_, shade_;
+  gpu::Program init_, positions_, update_, difference_, compact_, shade_;
 };
 
 // An analytic sphere SDF on the GPU (|x - centre| - radius, gradient (x - centre) / |x - centre|): the

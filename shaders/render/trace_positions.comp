@@ -14,6 +14,7 @@ layout(push_constant) uniform Push {
   vec4 forward;  // xyz, w = tan(fov / 2)
   vec4 right;
   vec4 up;
+  vec4 offset;  // xyz added to every point
   uint width, height, first, n;
 } pc;
 
@@ -24,7 +25,7 @@ void main() {
   uint p = pc.first + r;
   vec3 d = nf_camera_dir(pc.forward.xyz, pc.right.xyz, pc.up.xyz, pc.forward.w, pc.width, pc.height, p % pc.width,
                          p / pc.width);
-  vec3 q = pc.origin.xyz + state[4u * r] * d;
+  vec3 q = pc.origin.xyz + state[4u * r] * d + pc.offset.xyz;
   uint stride = uint(pc.origin.w);
   x[i] = q.x;
   x[stride + i] = q.y;

@@ -14,7 +14,7 @@ using test::GpuTest;
 
 // The GPU tracer on an analytic sphere against the double-precision CPU trace of the same algorithm:
 // pixels agree within 0.005 except where float rounding flips a silhouette or a step (1% at most).
-void check(gpu::Context& ctx, TraceView view, uint32_t batch, const Vec3& target = {}) {
+void check(gpu::Context& ctx, TraceView view, uint32_t batch, const Vec3& target = {}, double normal_h = 0) {
   const Vec3 centre{0.1, -0.05, 0.08};
   AnalyticSphere sphere(ctx, centre, 0.55);
   OrbitCamera cam;
@@ -27,6 +27,7 @@ void check(gpu::Context& ctx, TraceView view, uint32_t batch, const Vec3& target
   TraceOptions o;
   o.view = view;
   o.iterations = 40;
+  o.normal_h = normal_h;
   SphereTracer tracer(ctx, batch);
   gpu::Stream stream(ctx, 1);
   const Image gpu_image = tracer.render(stream, sphere.functions(), cam, o);
@@ -49,6 +50,8 @@ TEST_F(GpuTest, SphereTraceShadedMatchesReference) { check(ctx(), TraceView::Sha
 TEST_F(GpuTest, SphereTraceNormalsMatchReferenceInChunks) { check(ctx(), TraceView::Normals, 1000); }
 TEST_F(GpuTest, SphereTraceDepthMatchesReference) { check(ctx(), TraceView::Depth, 4096); }
 TEST_F(GpuTest, SphereTraceStepsMatchReference) { check(ctx(), TraceView::Steps, 4096); }
+// Central-difference normals (h = 0.01) of the sphere agree with its analytic gradient to the same bound.
+TEST_F(GpuTest, SphereTraceDifferenceNormalsMatchReference) { check(ctx(), TraceView::Normals, 1000, {}, 0.01); }
 TEST_F(GpuTest, SphereTracePannedCameraMatchesReference) { check(ctx(), TraceView::Depth, 4096, {0.3, -0.2, 0.1}); }
 
 // The reference itself: the centre pixel of a head-on view of a sphere at the origin hits at t = d - r,

@@ -56,12 +56,18 @@ TEST_F(GpuTest, SdfModeViewsCameraAndScriptedActions) {
   EXPECT_FLOAT_EQ(m.scale(), 0.25f);
   EXPECT_TRUE(m.action("iterations:32"));
   EXPECT_EQ(m.iterations(), 32u);
+  EXPECT_FALSE(m.fd_normals());
+  EXPECT_TRUE(m.action("normals:fd"));
+  EXPECT_TRUE(m.fd_normals());
+  EXPECT_TRUE(m.action("normals:analytic"));
+  EXPECT_FALSE(m.fd_normals());
   EXPECT_FALSE(m.action("zoom:2"));
   expect_error([&] { m.action("view:error"); }, "shaded, normals, depth, steps, slice");
   expect_error([&] { m.action("slice:2"); }, "not a number in [-1, 1]");
   expect_error([&] { m.action("camera:1,2"); }, "camera:AZIMUTH,ELEVATION,DISTANCE");
   expect_error([&] { m.action("camera:0,90,3"); }, "elevation");
   expect_error([&] { m.action("scale:0"); }, "not a number");
+  expect_error([&] { m.action("normals:smooth"); }, "normals:analytic or normals:fd");
 
   // The learning rate applies live; a structural edit re-initialises.
   EXPECT_TRUE(m.action("lr:0.01"));
