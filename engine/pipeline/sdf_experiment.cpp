@@ -191,6 +191,14 @@ StepCounts SdfExperiment::step_counts() const {
   return {s.dispatches, s.barriers, s.transfers, 1};
 }
 
+void SdfExperiment::upload_points(std::span<const float> xyz, std::vector<float>& column) {
+  const auto n = uint32_t(xyz.size() / 3);
+  for (uint32_t a = 0; a < 3; ++a) {
+    for (uint32_t i = 0; i < n; ++i) column[i] = xyz[3 * i + a];
+    x_.buffer.upload(column.data(), uint64_t(n) * sizeof(float), uint64_t(a) * chunk_ * sizeof(float));
+  }
+}
+
 std::vector<float> SdfExperiment::evaluate(std::span<const float> xyz) {
   NF_ASSERT(xyz.size() % 3 == 0, "evaluate: ", xyz.size(), " floats are not xyz triples");
   stream_.wait();
@@ -198,10 +206,7 @@ std::vector<float> SdfExperiment::evaluate(std::span<const float> xyz) {
   std::vector<float> out(count), column(chunk_);
   for (size_t first = 0; first < count; first += chunk_) {
     const uint32_t n = uint32_t(std::min<size_t>(chunk_, count - first));
-    for (uint32_t a = 0; a < 3; ++a) {
-      for (uint32_t i = 0; i < n; ++i) column[i] = xyz[3 * (first + i) + a];
-      x_.buffer.upload(column.data(), uint64_t(n) * sizeof(float), uint64_t(a) * chunk_ * sizeof(float));
-    }
+    upload_points(xyz.subspan(3 * first, 3 * size_t(n)), column);
     gpu::CommandList& cmd = stream_.begin();
     field_->forward(cmd, x_.view(), y_.view(), n);
     stream_.submit();
@@ -218,10 +223,7 @@ std::vector<float> SdfExperiment::gradient(std::span<const float> xyz) {
   std::vector<float> out(xyz.size()), column(chunk_);
   for (size_t first = 0; first < count; first += chunk_) {
     const uint32_t n = uint32_t(std::min<size_t>(chunk_, count - first));
-    for (uint32_t a = 0; a < 3; ++a) {
-      for (uint32_t i = 0; i < n; ++i) column[i] = xyz[3 * (first + i) + a];
-      x_.buffer.upload(column.data(), uint64_t(n) * sizeof(float), uint64_t(a) * chunk_ * sizeof(float));
-    }
+    upload_points(xyz.subspan(3 * first, 3 * size_t(n)), column);
     gpu::CommandList& cmd = stream_.begin();
     field_->input_gradient(cmd, x_.view(), y_.view(), grad_.view(), n);
     stream_.submit();

@@ -90,6 +90,10 @@ class SdfExperiment {
   Snapshot snapshot(bool with_optimizer);
 
  private:
+  // Uploads xyz (3 floats a point, at most chunk_size() points) into the field's input batch, feature-major;
+  // column: scratch of chunk_size() floats.
+  void upload_points(std::span<const float> xyz, std::vector<float>& column);
+
   gpu::Context& ctx_;
   json config_;
   SdfTargetInfo info_;
