@@ -144,14 +144,12 @@ void ImageExperiment::train_step(gpu::Profiler* profiler) {
     cmd.write_timestamp(*timer, 0);
   }
   const uint32_t step = step_ + 1;
-  cmd.fill(field_->parameters().gradients(), 0);
-  for (uint32_t first = 0; first < batch_; first += chunk_) {
-    const uint32_t n = std::min(chunk_, batch_ - first);
-    sampler_->sample(cmd, seed_, step, n, x_.view(), target_.view(), first);
-    field_->forward(cmd, x_.view(), y_.view(), n);
-    training_.loss->evaluate(cmd, y_.view(), target_.view(), d_y_.view(), n, first, batch_);
-    field_->backward(cmd, x_.view(), d_y_.view(), n);
-  }
+  training_.record_data_term(
+      cmd, *field_, batch_, chunk_,
+      [&](gpu::CommandList& c, uint32_t n, uint32_t first) {
+        sampler_->sample(c, seed_, step, n, x_.view(), target_.view(), first);
+      },
+      x_.view(), target_.view(), y_.view(), d_y_.view());
   training_.optimizer->step(cmd, step, float(training_.schedule.factor(step, total_steps_) * lr_scale_));
   if (timer) cmd.write_timestamp(*timer, 1);
   stream_.submit();

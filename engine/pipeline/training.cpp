@@ -1,5 +1,7 @@
 #include "pipeline/training.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace nf::pipeline {
@@ -22,6 +24,19 @@ void Training::describe(json& config) const {
   config["loss"] = loss->config();
   config["optimizer"] = optimizer->config();
   config["schedule"] = schedule.config();
+}
+
+void Training::record_data_term(gpu::CommandList& cmd, fields::Field& field, uint32_t batch, uint32_t chunk,
+                                const DrawChunk& draw, const nn::BatchView& x, const nn::BatchView& target,
+                                const nn::BatchView& y, const nn::BatchView& d_y) const {
+  cmd.fill(field.parameters().gradients(), 0);
+  for (uint32_t first = 0; first < batch; first += chunk) {
+    const uint32_t n = std::min(chunk, batch - first);
+    draw(cmd, n, first);
+    field.forward(cmd, x, y, n);
+    loss->evaluate(cmd, y, target, d_y, n, first, batch);
+    field.backward(cmd, x, d_y, n);
+  }
 }
 
 }  // namespace nf::pipeline

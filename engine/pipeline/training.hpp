@@ -2,10 +2,12 @@
 // The optimisation half of an experiment config, shared by every task: "loss" (with a "type"),
 // "optimizer" (with a "type") and "schedule", created for a field's parameters and a batch of
 // `outputs`-channel predictions.
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "core/config.hpp"
+#include "fields/field.hpp"
 #include "nn/losses/loss.hpp"
 #include "nn/optimizers/optimizer.hpp"
 #include "nn/optimizers/schedule.hpp"
@@ -23,6 +25,15 @@ struct Training {
                               uint32_t batch, const std::string& where);
   // Adds the resolved "loss", "optimizer" and "schedule" to an experiment's config.
   void describe(json& config) const;
+
+  // Records one step's data term, the same for every task: the parameter gradients zeroed, then for each
+  // chunk [first, first + n) of the batch: draw(cmd, n, first) writes the chunk's inputs into x and targets
+  // into target -> field forward into y -> loss into d_y -> field backward. The optimizer step is the
+  // caller's (terms may be added first).
+  using DrawChunk = std::function<void(gpu::CommandList& cmd, uint32_t n, uint32_t first)>;
+  void record_data_term(gpu::CommandList& cmd, fields::Field& field, uint32_t batch, uint32_t chunk,
+                        const DrawChunk& draw, const nn::BatchView& x, const nn::BatchView& target,
+                        const nn::BatchView& y, const nn::BatchView& d_y) const;
 };
 
 }  // namespace nf::pipeline
