@@ -26,4 +26,14 @@ uint nf_item_index() {
       if ((i0) + nf_s_ < (n)) buf[(row) * (stride) + (i0) + nf_s_] = (v)[nf_s_]; \
   }
 
+// Rows of a feature-major buffer declared as vec4[] (its stride a multiple of 4, so a row's samples up to
+// the next multiple of 4 are in bounds): one 16-byte load or store instead of four bounds-checked scalar
+// ones (each a per-lane loop on CPU devices). nf_mask4 zeroes samples at or beyond n, which may hold
+// anything (NaN included).
+#define NF_ROW4(buf4, row, stride, i0) buf4[((row) * (stride) + (i0)) >> 2u]
+
+vec4 nf_mask4(vec4 v, uint i0, uint n) {
+  return i0 + 4u <= n ? v : mix(vec4(0.0), v, lessThan(uvec4(i0) + uvec4(0u, 1u, 2u, 3u), uvec4(n)));
+}
+
 #endif

@@ -24,4 +24,8 @@ float rbf_beta(uint k, uint d) { return prepared[k * DV + d / 2u][(d & 1u) * 2u 
 float rbf_w(uint o, uint k) { return prepared[K * DV + k * OV + o / 4u][o & 3u]; }
 float rbf_b(uint o) { return prepared[K * DV + K * OV + o / 4u][o & 3u]; }
 
+// Sums over the 4 samples of a vec4: acc + a . b as a chain of fused multiply-adds.
+float rbf_sum4(vec4 v) { return (v.x + v.y) + (v.z + v.w); }
+float rbf_dot_acc(vec4 a, vec4 b, float acc) { return fma(a.w, b.w, fma(a.z, b.z, fma(a.y, b.y, fma(a.x, b.x, acc)))); }
+
 #endif

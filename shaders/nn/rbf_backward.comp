@@ -31,14 +31,14 @@ layout(constant_id = 5) const uint TANGENT = 0;
 
 #include "rbf.glsl"
 
-layout(std430, binding = 1) readonly buffer Features { float features[]; };
+layout(std430, binding = 1) readonly buffer Features { vec4 features4[]; };  // stride_f % 4 == 0
 layout(std430, binding = 2) readonly buffer OutputGrad { float d_y[]; };
-layout(std430, binding = 3) buffer FeatureGrad { float d_features[]; };
+layout(std430, binding = 3) buffer FeatureGrad { vec4 d_features4[]; };
 layout(std430, binding = 4) buffer CentreGrad { NF_ATOMIC_FLOAT_TYPE g_mu[]; };
 layout(std430, binding = 5) buffer LogPrecisionGrad { NF_ATOMIC_FLOAT_TYPE g_rho[]; };
 layout(std430, binding = 6) buffer WeightGrad { NF_ATOMIC_FLOAT_TYPE g_w[]; };
 layout(std430, binding = 7) buffer BiasGrad { NF_ATOMIC_FLOAT_TYPE g_b[]; };
-layout(std430, binding = 8) readonly buffer Tangent { float f_dot[]; };  // TANGENT: D x stride_f
+layout(std430, binding = 8) readonly buffer Tangent { vec4 f_dot4[]; };  // TANGENT: D x stride_f
 
 layout(push_constant) uniform Push {
   uint n;
@@ -46,8 +46,6 @@ layout(push_constant) uniform Push {
   uint stride_y;
   uint k0;
 } pc;
-
-float sum4(vec4 v) { return (v.x + v.y) + (v.z + v.w); }
 
 void main() {
   float acc_mu[NB * D], acc_rho[NB * D], acc_w[NB * O], acc_b[O];
@@ -72,39 +70,41 @@ void main() {
   for (uint i0 = 4u * gl_GlobalInvocationID.x; i0 < pc.n; i0 += 4u * invocations) {
     vec4 f[D], df[D], dy[O], t[D];
     [[unroll]] for (uint d = 0; d < D; ++d) {
-      f[d] = NF_LOAD4(features, d, pc.stride_f, i0, pc.n);
-      df[d] = pc.k0 == 0u ? vec4(0.0) : NF_LOAD4(d_features, d, pc.stride_f, i0, pc.n);
-      t[d] = TANGENT != 0u ? NF_LOAD4(f_dot, d, pc.stride_f, i0, pc.n) : vec4(0.0);
+      f[d] = nf_mask4(NF_ROW4(features4, d, pc.stride_f, i0), i0, pc.n);
+      df[d] = pc.k0 == 0u ? vec4(0.0) : NF_ROW4(d_features4, d, pc.stride_f, i0);
+      t[d] = TANGENT != 0u ? nf_mask4(NF_ROW4(f_dot4, d, pc.stride_f, i0), i0, pc.n) : vec4(0.0);
     }
     [[unroll]] for (uint o = 0; o < O; ++o) {
       dy[o] = NF_LOAD4(d_y, o, pc.stride_y, i0, pc.n);
-      if (TANGENT == 0u) acc_b[o] += sum4(dy[o]);
+      if (TANGENT == 0u) acc_b[o] += rbf_sum4(dy[o]);
     }
     [[unroll]] for (uint j = 0; j < NB; ++j) {
       vec4 z = vec4(0.0), s = vec4(0.0);
       [[unroll]] for (uint d = 0; d < D; ++d) {
         vec4 diff = f[d] - mu[j * D + d];
-        z += beta[j * D + d] * diff * diff;
-        s -= beta[j * D + d] * diff * t[d];
+        vec4 bd = beta[j * D + d] * diff;
+        z = fma(bd, diff, z);
+        if (TANGENT != 0u) s = fma(-bd, t[d], s);
       }
       vec4 phi = exp(-0.5 * z);
       vec4 dphi = vec4(0.0);
       [[unroll]] for (uint o = 0; o < O; ++o) {
-        dphi += w_[j * O + o] * dy[o];
-        acc_w[j * O + o] += dot(dy[o], TANGENT != 0u ? phi * s : phi);
+        dphi = fma(vec4(w_[j * O + o]), dy[o], dphi);
+        acc_w[j * O + o] = rbf_dot_acc(dy[o], TANGENT != 0u ? phi * s : phi, acc_w[j * O + o]);
       }
       vec4 g = dphi * phi;
+      // Written as fused multiply-adds: the sample loop is arithmetic-bound once its loads are vec4 rows.
       [[unroll]] for (uint d = 0; d < D; ++d) {
         vec4 diff = f[d] - mu[j * D + d];
-        vec4 e = TANGENT != 0u ? diff * s + t[d] : diff;
-        acc_mu[j * D + d] += dot(g, e);
-        acc_rho[j * D + d] += dot(g * diff, TANGENT != 0u ? e + t[d] : diff);
-        df[d] -= beta[j * D + d] * g * e;
+        vec4 e = TANGENT != 0u ? fma(diff, s, t[d]) : diff;
+        vec4 ge = g * e;
+        acc_mu[j * D + d] += rbf_sum4(ge);
+        acc_rho[j * D + d] = TANGENT != 0u ? rbf_dot_acc(g * diff, e + t[d], acc_rho[j * D + d])
+                                           : rbf_dot_acc(ge, diff, acc_rho[j * D + d]);
+        df[d] = fma(vec4(-beta[j * D + d]), ge, df[d]);
       }
     }
-    [[unroll]] for (uint d = 0; d < D; ++d)
-      [[unroll]] for (uint s = 0; s < 4u; ++s)
-        if (i0 + s < pc.n) d_features[d * pc.stride_f + i0 + s] = df[d][s];
+    [[unroll]] for (uint d = 0; d < D; ++d) NF_ROW4(d_features4, d, pc.stride_f, i0) = df[d];
   }
 
   [[unroll]] for (uint j = 0; j < NB; ++j) {

@@ -12,9 +12,9 @@ layout(constant_id = 3) const uint O = 3;
 
 #include "rbf.glsl"
 
-layout(std430, binding = 1) readonly buffer Features { float features[]; };
+layout(std430, binding = 1) readonly buffer Features { vec4 features4[]; };  // stride_f % 4 == 0
 layout(std430, binding = 2) readonly buffer OutputGrad { float d_y[]; };
-layout(std430, binding = 3) writeonly buffer FeatureGrad { float d_features[]; };
+layout(std430, binding = 3) writeonly buffer FeatureGrad { vec4 d_features4[]; };
 
 layout(push_constant) uniform Push {
   uint n;
@@ -27,7 +27,7 @@ void main() {
   if (i0 >= pc.n) return;
   vec4 f[D], df[D], dy[O];
   [[unroll]] for (uint d = 0; d < D; ++d) {
-    f[d] = NF_LOAD4(features, d, pc.stride_f, i0, pc.n);
+    f[d] = nf_mask4(NF_ROW4(features4, d, pc.stride_f, i0), i0, pc.n);
     df[d] = vec4(0.0);
   }
   [[unroll]] for (uint o = 0; o < O; ++o) dy[o] = NF_LOAD4(d_y, o, pc.stride_y, i0, pc.n);
@@ -35,12 +35,12 @@ void main() {
     vec4 z = vec4(0.0);
     [[unroll]] for (uint d = 0; d < D; ++d) {
       vec4 diff = f[d] - rbf_mu(k, d);
-      z += rbf_beta(k, d) * diff * diff;
+      z = fma(rbf_beta(k, d) * diff, diff, z);
     }
     vec4 g = vec4(0.0);
-    [[unroll]] for (uint o = 0; o < O; ++o) g += rbf_w(o, k) * dy[o];
+    [[unroll]] for (uint o = 0; o < O; ++o) g = fma(vec4(rbf_w(o, k)), dy[o], g);
     g *= exp(-0.5 * z);
-    [[unroll]] for (uint d = 0; d < D; ++d) df[d] -= rbf_beta(k, d) * g * (f[d] - rbf_mu(k, d));
+    [[unroll]] for (uint d = 0; d < D; ++d) df[d] = fma(-rbf_beta(k, d) * g, f[d] - rbf_mu(k, d), df[d]);
   }
-  [[unroll]] for (uint d = 0; d < D; ++d) NF_STORE4(d_features, d, pc.stride_f, i0, pc.n, df[d]);
+  [[unroll]] for (uint d = 0; d < D; ++d) NF_ROW4(d_features4, d, pc.stride_f, i0) = df[d];
 }

@@ -109,6 +109,7 @@ void Rbf::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const
 
 void Rbf::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
   NF_ASSERT(x.dims == d_ && y.dims == o_, "RBF forward: wrong operand dims");
+  NF_ASSERT(x.stride % 4 == 0, "RBF forward: the features' stride must be a multiple of 4 (rows are read as vec4)");
   const uint32_t floats = prepared_floats(config_.neurons, d_, o_);
   cmd.dispatch(prepare_, gpu::Groups::linear(floats, kGroupSize),
                {store().bind_values(block_index(0), gpu::Access::Read),
@@ -116,21 +117,21 @@ void Rbf::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
                 store().bind_values(block_index(2), gpu::Access::Read),
                 store().bind_values(block_index(3), gpu::Access::Read), gpu::Bind::out(prepared_)});
   const RbfPush push{n, x.stride, y.stride, 0};
-  cmd.dispatch(forward_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
+  cmd.dispatch(forward_, gpu::Groups::linear((uint64_t(n) + 7) / 8, kGroupSize),
                {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer),
                 gpu::Bind::in(*x.buffer)},
                &push, 12);
 }
 
 void Rbf::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot, uint32_t n) {
-  NF_ASSERT(x.dims == d_ && x_dot.dims == d_ && x_dot.stride == x.stride && y_dot.dims == o_,
+  NF_ASSERT(x.dims == d_ && x_dot.dims == d_ && x_dot.stride == x.stride && x.stride % 4 == 0 && y_dot.dims == o_,
             "RBF jvp: wrong operand shapes");
   if (!jvp_) {  // compiled on first use: the tangent backward takes seconds to compile on CPU devices
     jvp_ = forward_program(*ctx_, true);
     jvp_backward_ = backward_program(*ctx_, true);
   }
   const RbfPush push{n, x.stride, y_dot.stride, 0};
-  cmd.dispatch(jvp_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
+  cmd.dispatch(jvp_, gpu::Groups::linear((uint64_t(n) + 7) / 8, kGroupSize),
                {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::out(*y_dot.buffer),
                 gpu::Bind::in(*x_dot.buffer)},
                &push, 12);
@@ -147,8 +148,8 @@ bool Rbf::jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchVie
 
 void Rbf::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                          uint32_t n) {
-  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && d_y.dims == o_,
-            "RBF backward_input: wrong operand shapes");
+  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && x.stride % 4 == 0 && d_y.dims == o_,
+            "RBF backward_input: wrong operand shapes (x and d_x share a stride, a multiple of 4)");
   const RbfPush push{n, x.stride, d_y.stride, 0};
   cmd.dispatch(input_grad_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
                {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer),
@@ -158,7 +159,8 @@ void Rbf::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchV
 
 void Rbf::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x, uint32_t n) {
   NF_ASSERT(d_x.buffer && d_x.dims == d_, "RBF backward needs a d_x buffer of ", d_, " features");
-  NF_ASSERT(d_x.stride == x.stride, "RBF backward: x and d_x must share a stride");
+  NF_ASSERT(d_x.stride == x.stride && x.stride % 4 == 0,
+            "RBF backward: x and d_x must share a stride, a multiple of 4 (rows are read as vec4)");
   record_backward(cmd, backward_, block_, x, d_y, d_x, nullptr, n);
 }
 
