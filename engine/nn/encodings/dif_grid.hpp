@@ -7,12 +7,11 @@
 // over [-1,1] and sampled bilinearly (trilinearly in 3D) exactly as the official code's sawtooth mapping
 // with torch grid_sample(align_corners=False, padding_mode='border'); see shaders/include/dif_grid.glsl.
 // Features are the levels' channels concatenated in level order. Cells start ~ N(0, init_std^2).
-// One parameter block "grid" (group "encoding"), levels one after another.
+// One parameter block "grid" (group "encoding"), levels one after another. dL/dx goes through the
+// sawtooth mapping (reso^2 / 2 cells per unit of x inside a tile, 0 where the border clamp saturates).
 #include <vector>
 
-#include "gpu/buffer.hpp"
-#include "gpu/program.hpp"
-#include "nn/module.hpp"
+#include "nn/encodings/grid_encoding.hpp"
 
 namespace nf::nn {
 
@@ -26,41 +25,18 @@ struct DifGridConfig {
   uint64_t parameters(uint32_t dims) const;
 };
 
-class DifGrid final : public Module {
+class DifGrid final : public GridEncoding {
  public:
   DifGrid(gpu::Context& ctx, uint32_t dims, DifGridConfig config);
 
-  uint32_t input_dims() const override { return dims_; }
   uint32_t output_dims() const override { return config_.features(); }
   json config() const override;
   std::vector<ParamBlock> parameter_blocks() const override;
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
-  void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
-  // With d_x: also writes dL/dx (through the sawtooth mapping: reso^2 / 2 cells per unit of x inside a
-  // tile, 0 where the border clamp saturates).
-  void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                uint32_t n) override;
-  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                      uint32_t n) override;
-  // Tangent: F_dot = sum of (dweight/dx . x_dot) * cell values; its backward scatters (dweight/dx . x_dot) *
-  // dL/dF_dot into the parameter gradients (dL/dx, a second derivative of the interpolation, is not
-  // offered: d_x must be empty).
-  const char* jvp_unsupported() const override { return nullptr; }
-  void jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
-           uint32_t n) override;
-  bool jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
-                    const BatchView& d_x, uint32_t n) override;
 
  private:
-  void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                       uint32_t n, int mode);
-
-  uint32_t dims_;
   DifGridConfig config_;
-  gpu::Buffer levels_;  // uvec4 per level: reso, channels, cell offset, feature offset
-  gpu::Program forward_, backward_[3];  // backward: see record_backward
-  gpu::Program jvp_, jvp_backward_;
 };
 
 // Double-precision reference, sample-major: x[i * dims + a], returns F[i * features + f].

@@ -6,18 +6,6 @@
 #include "gpu/context.hpp"
 
 namespace nf::nn {
-namespace {
-
-constexpr uint32_t kGroupSize = 64;
-
-struct Push {
-  uint32_t n, stride_x, stride_f, stride_t;
-};
-struct BackwardPush {
-  uint32_t n, stride_x, stride_f, stride_dx;
-};
-
-}  // namespace
 
 std::vector<HashGridLevel> hashgrid_levels(const HashGridConfig& c, uint32_t dims) {
   std::vector<HashGridLevel> levels;
@@ -39,34 +27,28 @@ std::vector<HashGridLevel> hashgrid_levels(const HashGridConfig& c, uint32_t dim
   return levels;
 }
 
-HashGrid::HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config)
-    : dims_(dims), config_(config), levels_(hashgrid_levels(config, dims)) {
-  NF_ASSERT(dims >= 1 && dims <= 3, "the hash grid encodes 1 to 3 dimensions");
+namespace {
+
+std::vector<uint32_t> level_table(const std::vector<HashGridLevel>& levels) {
   std::vector<uint32_t> table;
-  for (const auto& l : levels_)
+  for (const auto& l : levels)
     table.insert(table.end(), {l.resolution, l.first, l.entries | (l.hashed ? 0x80000000u : 0u),
                                std::bit_cast<uint32_t>(l.scale)});
-  level_table_ = gpu::Buffer(ctx, table.size() * 4, "hashgrid levels");
-  level_table_.upload(std::span<const uint32_t>(table));
-  const std::vector<uint32_t> constants = {dims, config_.levels, config_.features_per_level};
-  auto with = [&](std::initializer_list<uint32_t> extra) {
-    auto c = constants;
-    c.insert(c.end(), extra);
-    return c;
-  };
-  forward_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage),
-                                sizeof(Push), kGroupSize, with({0})});
-  jvp_ = gpu::Program(ctx, {"nn/hashgrid_forward", std::vector(5, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
-                            with({1})});
-  const char* backward = ctx.features().float_atomic_add ? "nn/hashgrid_backward" : "nn/hashgrid_backward@cas";
-  // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
-  const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
-  for (int m = 0; m < 3; ++m)
-    backward_[m] = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),
-                                      kGroupSize, with({modes[m][0], modes[m][1], 0})});
-  jvp_backward_ = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),
-                                     kGroupSize, with({1, 0, 1})});
+  return table;
 }
+
+uint32_t checked_dims(uint32_t dims) {
+  NF_ASSERT(dims >= 1 && dims <= 3, "the hash grid encodes 1 to 3 dimensions");
+  return dims;
+}
+
+}  // namespace
+
+HashGrid::HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config)
+    : GridEncoding(ctx, checked_dims(dims), "hash grid", "nn/hashgrid", {dims, config.levels, config.features_per_level},
+                   level_table(hashgrid_levels(config, dims))),
+      config_(config),
+      levels_(hashgrid_levels(config, dims)) {}
 
 json HashGrid::config() const {
   return {{"type", "hashgrid"},
@@ -90,62 +72,6 @@ SampleCost HashGrid::training_cost() const {
 
 void HashGrid::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const {
   for (float& v : blocks[0]) v = float(rng.uniform(-1e-4, 1e-4));
-}
-
-void HashGrid::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
-  NF_ASSERT(x.dims == dims_ && y.dims == output_dims(), "hash grid forward: wrong operand dims");
-  cmd.dispatch(forward_, gpu::Groups::linear(n, kGroupSize),
-               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(level_table_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y.buffer), gpu::Bind::in(*x.buffer)},
-               Push{n, x.stride, y.stride, 0});
-}
-
-void HashGrid::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
-                   uint32_t n) {
-  NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && y_dot.dims == output_dims(),
-            "HashGrid jvp: wrong operand shapes");
-  cmd.dispatch(jvp_, gpu::Groups::linear(n, kGroupSize),
-               {store().bind_values(block_index(0), gpu::Access::Read), gpu::Bind::in(level_table_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::out(*y_dot.buffer), gpu::Bind::in(*x_dot.buffer)},
-               Push{n, x.stride, y_dot.stride, x_dot.stride});
-}
-
-bool HashGrid::jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
-                        const BatchView& d_x, uint32_t n) {
-  NF_ASSERT(!d_x.buffer, "HashGrid jvp_backward: dL/dx is not offered");
-  NF_ASSERT(x.dims == dims_ && x_dot.dims == dims_ && d_y_dot.dims == output_dims(),
-            "HashGrid jvp_backward: wrong operand shapes");
-  const gpu::Bind values = store().bind_values(block_index(0), gpu::Access::Read);
-  cmd.dispatch(jvp_backward_, gpu::Groups::linear(n, kGroupSize),
-               {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(level_table_),
-                gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y_dot.buffer), values, gpu::Bind::in(*x.buffer),
-                gpu::Bind::in(*x_dot.buffer)},
-               BackwardPush{n, x.stride, d_y_dot.stride, x_dot.stride});
-  return false;
-}
-
-void HashGrid::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                        uint32_t n) {
-  record_backward(cmd, x, d_y, d_x, n, d_x.buffer ? 1 : 0);
-}
-
-void HashGrid::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                              uint32_t n) {
-  NF_ASSERT(d_x.buffer, "hash grid backward_input needs d_x");
-  record_backward(cmd, x, d_y, d_x, n, 2);
-}
-
-void HashGrid::record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                               uint32_t n, int mode) {
-  NF_ASSERT(x.dims == dims_ && d_y.dims == output_dims() && (!d_x.buffer || d_x.dims == dims_),
-            "hash grid backward: wrong operand dims");
-  // Bindings a mode does not use get a harmless read-only stand-in.
-  const gpu::Bind table = store().bind_values(block_index(0), gpu::Access::Read);
-  cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
-               {mode == 2 ? table : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
-                gpu::Bind::in(level_table_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), table,
-                d_x.buffer ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::in(*x.buffer), gpu::Bind::in(*x.buffer)},
-               BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
 }
 
 namespace {

@@ -7,10 +7,11 @@
 // Level l: scale_l = 2^(l log2 b) * base - 1 and res_l = ceil(scale_l) + 1 vertices per axis (float32, on
 // the host); dense when res_l^d <= 2^T (entries rounded up to a multiple of 8), otherwise hashed into 2^T
 // entries. Inputs x in [-1,1]^d are used as u = (x + 1) / 2 in tiny-cuda-nn's [0,1]^d. Entries start
-// ~ U(-1e-4, 1e-4). One parameter block "table" (group "encoding"), levels one after another.
-#include "gpu/buffer.hpp"
-#include "gpu/program.hpp"
-#include "nn/module.hpp"
+// ~ U(-1e-4, 1e-4). One parameter block "table" (group "encoding"), levels one after another. dL/dx is
+// the derivative of the interpolation weights (per level scale / 2 per unit of x).
+#include <vector>
+
+#include "nn/encodings/grid_encoding.hpp"
 
 namespace nf::nn {
 
@@ -33,41 +34,19 @@ struct HashGridLevel {
 // The per-level table of a config for d input dimensions, computed in float32 like tiny-cuda-nn.
 std::vector<HashGridLevel> hashgrid_levels(const HashGridConfig& config, uint32_t dims);
 
-class HashGrid final : public Module {
+class HashGrid final : public GridEncoding {
  public:
   HashGrid(gpu::Context& ctx, uint32_t dims, HashGridConfig config);
 
-  uint32_t input_dims() const override { return dims_; }
   uint32_t output_dims() const override { return config_.levels * config_.features_per_level; }
   json config() const override;
   std::vector<ParamBlock> parameter_blocks() const override;
   SampleCost training_cost() const override;
   void initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const override;
-  void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
-  // With d_x: also writes dL/dx (the derivative of the interpolation weights, per level scale / 2).
-  void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                uint32_t n) override;
-  void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                      uint32_t n) override;
-  // Tangent: F_dot = sum of (dweight/dx . x_dot) * cell values; its backward scatters (dweight/dx . x_dot) *
-  // dL/dF_dot into the parameter gradients (dL/dx, a second derivative of the interpolation, is not
-  // offered: d_x must be empty).
-  const char* jvp_unsupported() const override { return nullptr; }
-  void jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot,
-           uint32_t n) override;
-  bool jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
-                    const BatchView& d_x, uint32_t n) override;
 
  private:
-  void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
-                       uint32_t n, int mode);
-
-  uint32_t dims_;
   HashGridConfig config_;
   std::vector<HashGridLevel> levels_;
-  gpu::Buffer level_table_;
-  gpu::Program forward_, backward_[3];  // backward: see record_backward
-  gpu::Program jvp_, jvp_backward_;
 };
 
 // Double-precision reference (sample-major) using the same level table.
