@@ -121,13 +121,7 @@ std::unique_ptr<ImageExperiment> ImageExperiment::from_snapshot(gpu::Context& ct
            target->width, "x", target->height, "x", target->channels);
     auto e = std::make_unique<ImageExperiment>(ctx, d.at("config"), "in snapshot " + path, target, info,
                                                d.at("seed").get<uint32_t>());
-    auto& store = e->field_->parameters();
-    if (snapshot.parameters.size() != store.size())
-      fail("snapshot ", path, ": holds ", snapshot.parameters.size(), " parameter values, but its config builds ",
-           store.size());
-    store.upload(snapshot.parameters);
-    if (snapshot.optimizer) e->training_.optimizer->set_state(*snapshot.optimizer);
-    e->step_ = d.at("step").get<uint32_t>();
+    e->step_ = e->training_.restore(snapshot, e->field_->parameters(), path);
     return e;
   } catch (const json::exception& ex) {
     fail("snapshot ", path, ": malformed description (", ex.what(), ")");

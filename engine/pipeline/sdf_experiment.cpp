@@ -116,13 +116,7 @@ std::unique_ptr<SdfExperiment> SdfExperiment::from_snapshot(gpu::Context& ctx, c
                        data::mesh_transform_from_json(m.at("transform"), "snapshot " + path + ": mesh.transform")};
     auto e = std::make_unique<SdfExperiment>(ctx, d.at("config"), "in snapshot " + path, mesh, info,
                                              d.at("seed").get<uint32_t>());
-    auto& store = e->field_->parameters();
-    if (snapshot.parameters.size() != store.size())
-      fail("snapshot ", path, ": holds ", snapshot.parameters.size(), " parameter values, but its config builds ",
-           store.size());
-    store.upload(snapshot.parameters);
-    if (snapshot.optimizer) e->training_.optimizer->set_state(*snapshot.optimizer);
-    e->step_ = d.at("step").get<uint32_t>();
+    e->step_ = e->training_.restore(snapshot, e->field_->parameters(), path);
     return e;
   } catch (const json::exception& ex) {
     fail("snapshot ", path, ": malformed description (", ex.what(), ")");

@@ -39,4 +39,13 @@ void Training::record_data_term(gpu::CommandList& cmd, fields::Field& field, uin
   }
 }
 
+uint32_t Training::restore(const Snapshot& snapshot, nn::ParameterStore& parameters, const std::string& path) const {
+  if (snapshot.parameters.size() != parameters.size())
+    fail("snapshot ", path, ": holds ", snapshot.parameters.size(), " parameter values, but its config builds ",
+         parameters.size());
+  parameters.upload(snapshot.parameters);
+  if (snapshot.optimizer) optimizer->set_state(*snapshot.optimizer);
+  return snapshot.description.at("step").get<uint32_t>();
+}
+
 }  // namespace nf::pipeline

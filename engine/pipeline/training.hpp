@@ -8,6 +8,7 @@
 
 #include "core/config.hpp"
 #include "fields/field.hpp"
+#include "io/snapshot.hpp"
 #include "nn/losses/loss.hpp"
 #include "nn/optimizers/optimizer.hpp"
 #include "nn/optimizers/schedule.hpp"
@@ -34,6 +35,10 @@ struct Training {
   void record_data_term(gpu::CommandList& cmd, fields::Field& field, uint32_t batch, uint32_t chunk,
                         const DrawChunk& draw, const nn::BatchView& x, const nn::BatchView& target,
                         const nn::BatchView& y, const nn::BatchView& d_y) const;
+
+  // Restores a snapshot's parameters (into parameters, which its config built) and optimizer state, and
+  // returns its step; a parameter count that does not match fails naming path.
+  uint32_t restore(const Snapshot& snapshot, nn::ParameterStore& parameters, const std::string& path) const;
 };
 
 }  // namespace nf::pipeline
