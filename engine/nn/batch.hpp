@@ -13,7 +13,9 @@ struct BatchView {
   uint32_t stride = 0;
 };
 
-// A buffer sized for `dims` features of up to `capacity` samples.
+// A buffer sized for `dims` features of up to `capacity` samples. The capacity (its views' stride) is rounded
+// up to a multiple of 4, so kernels may access a row's samples four at a time as one vec4 (NF_ROW4 in
+// shaders/include/common.glsl): samples up to the next multiple of 4 lie inside their row.
 struct BatchBuffer {
   gpu::Buffer buffer;
   uint32_t dims = 0;
@@ -21,8 +23,13 @@ struct BatchBuffer {
 
   BatchBuffer() = default;
   BatchBuffer(gpu::Context& ctx, uint32_t dims_, uint32_t capacity_, const std::string& name)
-      : buffer(ctx, uint64_t(dims_) * capacity_ * sizeof(float), name), dims(dims_), capacity(capacity_) {}
+      : buffer(ctx, uint64_t(dims_) * round_up4(capacity_) * sizeof(float), name),
+        dims(dims_),
+        capacity(round_up4(capacity_)) {}
   BatchView view() { return {&buffer, dims, capacity}; }
+
+ private:
+  static uint32_t round_up4(uint32_t n) { return (n + 3) / 4 * 4; }
 };
 
 }  // namespace nf::nn

@@ -32,7 +32,7 @@ layout(constant_id = 5) const uint TANGENT = 0;
 #include "rbf.glsl"
 
 layout(std430, binding = 1) readonly buffer Features { vec4 features4[]; };  // stride_f % 4 == 0
-layout(std430, binding = 2) readonly buffer OutputGrad { float d_y[]; };
+layout(std430, binding = 2) readonly buffer OutputGrad { vec4 d_y4[]; };  // stride_y % 4 == 0
 layout(std430, binding = 3) buffer FeatureGrad { vec4 d_features4[]; };
 layout(std430, binding = 4) buffer CentreGrad { NF_ATOMIC_FLOAT_TYPE g_mu[]; };
 layout(std430, binding = 5) buffer LogPrecisionGrad { NF_ATOMIC_FLOAT_TYPE g_rho[]; };
@@ -75,7 +75,7 @@ void main() {
       t[d] = TANGENT != 0u ? nf_mask4(NF_ROW4(f_dot4, d, pc.stride_f, i0), i0, pc.n) : vec4(0.0);
     }
     [[unroll]] for (uint o = 0; o < O; ++o) {
-      dy[o] = NF_LOAD4(d_y, o, pc.stride_y, i0, pc.n);
+      dy[o] = nf_mask4(NF_ROW4(d_y4, o, pc.stride_y, i0), i0, pc.n);
       if (TANGENT == 0u) acc_b[o] += rbf_sum4(dy[o]);
     }
     [[unroll]] for (uint j = 0; j < NB; ++j) {

@@ -15,7 +15,7 @@ layout(constant_id = 4) const uint TANGENT = 0;
 #include "rbf.glsl"
 
 layout(std430, binding = 1) readonly buffer Features { vec4 features4[]; };  // stride_f % 4 == 0
-layout(std430, binding = 2) writeonly buffer Output { float y[]; };
+layout(std430, binding = 2) writeonly buffer Output { vec4 y4[]; };  // stride_y % 4 == 0
 layout(std430, binding = 3) readonly buffer Tangent { vec4 f_dot4[]; };  // TANGENT: D x stride_f
 
 layout(push_constant) uniform Push {
@@ -60,5 +60,6 @@ void main() {
     }
   }
   [[unroll]] for (uint q = 0; q < Q; ++q)
-    [[unroll]] for (uint o = 0; o < O; ++o) NF_STORE4(y, o, pc.stride_y, i0 + 4u * q, pc.n, out_[q][o]);
+    if (i0 + 4u * q < pc.n)  // (samples beyond n within a quad land in the row's padding)
+      [[unroll]] for (uint o = 0; o < O; ++o) NF_ROW4(y4, o, pc.stride_y, i0 + 4u * q) = out_[q][o];
 }

@@ -13,7 +13,7 @@ layout(constant_id = 3) const uint O = 3;
 #include "rbf.glsl"
 
 layout(std430, binding = 1) readonly buffer Features { vec4 features4[]; };  // stride_f % 4 == 0
-layout(std430, binding = 2) readonly buffer OutputGrad { float d_y[]; };
+layout(std430, binding = 2) readonly buffer OutputGrad { vec4 d_y4[]; };  // stride_y % 4 == 0
 layout(std430, binding = 3) writeonly buffer FeatureGrad { vec4 d_features4[]; };
 
 layout(push_constant) uniform Push {
@@ -30,7 +30,7 @@ void main() {
     f[d] = nf_mask4(NF_ROW4(features4, d, pc.stride_f, i0), i0, pc.n);
     df[d] = vec4(0.0);
   }
-  [[unroll]] for (uint o = 0; o < O; ++o) dy[o] = NF_LOAD4(d_y, o, pc.stride_y, i0, pc.n);
+  [[unroll]] for (uint o = 0; o < O; ++o) dy[o] = nf_mask4(NF_ROW4(d_y4, o, pc.stride_y, i0), i0, pc.n);
   for (uint k = 0; k < K; ++k) {
     vec4 z = vec4(0.0);
     [[unroll]] for (uint d = 0; d < D; ++d) {

@@ -39,6 +39,8 @@ Rbf::Rbf(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, RbfConfig
   // (D = 18, O = 3): blocks of 4/8/16/32/64 neurons took 620/368/294/201/178 ms a step at 2^18 samples,
   // but the pipeline took ~10 s to compile at 16, ~50 s at 32 and ~3 min at 64; 16 (or fewer when there
   // are many outputs) balances run time against compile time (the driver caches compiled pipelines).
+  // Re-measured once feature rows became vec4 loads (a smaller per-block cost): 32 ran within the noise of
+  // 16 (0.51-0.57 against 0.50-0.55 CPU s a step) and still took ~60 CPU s to compile cold, 64 ~4 min.
   block_ = std::max<uint32_t>(1, std::min<uint32_t>(k, 640 / (2 * d_ + o_)));
   block_ = std::min<uint32_t>(block_, 16);
   while (k % block_) --block_;
@@ -109,7 +111,7 @@ void Rbf::initialize(std::span<const std::span<float>> blocks, Pcg32& rng) const
 
 void Rbf::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) {
   NF_ASSERT(x.dims == d_ && y.dims == o_, "RBF forward: wrong operand dims");
-  NF_ASSERT(x.stride % 4 == 0, "RBF forward: the features' stride must be a multiple of 4 (rows are read as vec4)");
+  NF_ASSERT(x.stride % 4 == 0 && y.stride % 4 == 0, "RBF forward: strides must be multiples of 4 (rows are vec4)");
   const uint32_t floats = prepared_floats(config_.neurons, d_, o_);
   cmd.dispatch(prepare_, gpu::Groups::linear(floats, kGroupSize),
                {store().bind_values(block_index(0), gpu::Access::Read),
@@ -124,7 +126,8 @@ void Rbf::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
 }
 
 void Rbf::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& y_dot, uint32_t n) {
-  NF_ASSERT(x.dims == d_ && x_dot.dims == d_ && x_dot.stride == x.stride && x.stride % 4 == 0 && y_dot.dims == o_,
+  NF_ASSERT(x.dims == d_ && x_dot.dims == d_ && x_dot.stride == x.stride && x.stride % 4 == 0 && y_dot.dims == o_ &&
+                y_dot.stride % 4 == 0,
             "RBF jvp: wrong operand shapes");
   if (!jvp_) {  // compiled on first use: the tangent backward takes seconds to compile on CPU devices
     jvp_ = forward_program(*ctx_, true);
@@ -140,16 +143,18 @@ void Rbf::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
 bool Rbf::jvp_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot, const BatchView& d_y_dot,
                        const BatchView& d_x, uint32_t n) {
   NF_ASSERT(jvp_, "RBF jvp_backward before jvp");
-  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && x_dot.stride == x.stride && d_y_dot.dims == o_,
-            "RBF jvp_backward: wrong operand shapes");
+  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && x_dot.stride == x.stride && d_y_dot.dims == o_ &&
+                x.stride % 4 == 0 && d_y_dot.stride % 4 == 0,
+            "RBF jvp_backward: wrong operand shapes (strides are multiples of 4)");
   record_backward(cmd, jvp_backward_, tangent_block_, x, d_y_dot, d_x, &x_dot, n);
   return true;
 }
 
 void Rbf::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                          uint32_t n) {
-  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && x.stride % 4 == 0 && d_y.dims == o_,
-            "RBF backward_input: wrong operand shapes (x and d_x share a stride, a multiple of 4)");
+  NF_ASSERT(d_x.buffer && d_x.dims == d_ && d_x.stride == x.stride && x.stride % 4 == 0 && d_y.dims == o_ &&
+                d_y.stride % 4 == 0,
+            "RBF backward_input: wrong operand shapes (x and d_x share a stride; strides are multiples of 4)");
   const RbfPush push{n, x.stride, d_y.stride, 0};
   cmd.dispatch(input_grad_, gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize),
                {gpu::Bind::in(prepared_), gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer),
@@ -159,8 +164,8 @@ void Rbf::backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchV
 
 void Rbf::backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x, uint32_t n) {
   NF_ASSERT(d_x.buffer && d_x.dims == d_, "RBF backward needs a d_x buffer of ", d_, " features");
-  NF_ASSERT(d_x.stride == x.stride && x.stride % 4 == 0,
-            "RBF backward: x and d_x must share a stride, a multiple of 4 (rows are read as vec4)");
+  NF_ASSERT(d_x.stride == x.stride && x.stride % 4 == 0 && d_y.stride % 4 == 0,
+            "RBF backward: x and d_x must share a stride; strides must be multiples of 4 (rows are vec4)");
   record_backward(cmd, backward_, block_, x, d_y, d_x, nullptr, n);
 }
 
