@@ -3,7 +3,8 @@
 //
 // LOSS (constant 1): 0 = L1 |y - t|, 1 = L2 (y - t)^2, 2 = MAPE-style (y - t)^2 / (|t| + epsilon) (GNF's SDF loss). The loss is the mean over n samples x dims outputs
 // (PyTorch's reduction='mean'), so d_y = dloss/dy already includes 1 / (n * dims).
-// partials[3 * group + {0, 1, 2}] = sums of |y - t|, (y - t)^2 and (y - t)^2 / (|t| + epsilon) over the
+// Each invocation takes 4 samples as vec4 rows (strides are multiples of 4, see nn/batch.hpp), so a workgroup
+// of W invocations covers 4 W samples. partials[3 * group + {0, 1, 2}] = sums of |y - t|, (y - t)^2 and (y - t)^2 / (|t| + epsilon) over the
 // group's elements, whichever the loss, so the host can report all (and a training PSNR).
 #include "common.glsl"
 
@@ -11,9 +12,9 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint LOSS = 0;
 layout(constant_id = 2) const uint DIMS = 3;
 
-layout(std430, binding = 0) readonly buffer Prediction { float y[]; };
-layout(std430, binding = 1) readonly buffer Target { float t[]; };
-layout(std430, binding = 2) writeonly buffer GradOut { float d_y[]; };
+layout(std430, binding = 0) readonly buffer Prediction { vec4 y4[]; };
+layout(std430, binding = 1) readonly buffer Target { vec4 t4[]; };
+layout(std430, binding = 2) writeonly buffer GradOut { vec4 d_y4[]; };
 layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
 
 layout(push_constant) uniform Push {
@@ -27,15 +28,16 @@ layout(push_constant) uniform Push {
 shared vec3 sums[gl_WorkGroupSize.x];
 
 void main() {
-  uint i = nf_item_index();
+  uint i0 = 4u * nf_item_index();
   vec3 acc = vec3(0.0);
-  if (i < pc.n) {
+  if (i0 < pc.n) {
     for (uint d = 0; d < DIMS; ++d) {
-      uint k = d * pc.stride + i;
-      float r = y[k] - t[k];
-      float w = 1.0 / (abs(t[k]) + pc.epsilon);
-      acc += vec3(abs(r), r * r, w * r * r);
-      d_y[k] = pc.scale * (LOSS == 0 ? sign(r) : LOSS == 1 ? 2.0 * r : 2.0 * w * r);
+      // Samples beyond n read as 0 (rows may hold anything there): they add nothing and get d_y = 0.
+      vec4 t = nf_mask4(NF_ROW4(t4, d, pc.stride, i0), i0, pc.n);
+      vec4 r = nf_mask4(NF_ROW4(y4, d, pc.stride, i0), i0, pc.n) - t;
+      vec4 w = 1.0 / (abs(t) + pc.epsilon);
+      acc += vec3(dot(abs(r), vec4(1.0)), dot(r, r), dot(w * r, r));
+      NF_ROW4(d_y4, d, pc.stride, i0) = pc.scale * (LOSS == 0 ? sign(r) : LOSS == 1 ? 2.0 * r : 2.0 * w * r);
     }
   }
   uint l = gl_LocalInvocationID.x;

@@ -7,7 +7,8 @@
 namespace nf::nn {
 namespace {
 
-constexpr uint32_t kGroupSize = Loss::kChunkAlign;
+// A workgroup of kGroupSize invocations, 4 samples each, covers kChunkAlign samples and writes one partial.
+constexpr uint32_t kGroupSize = Loss::kChunkAlign / 4;
 
 struct LossPush {
   uint32_t n;
@@ -25,8 +26,8 @@ Loss::Loss(gpu::Context& ctx, LossKind kind, uint32_t dims, uint32_t max_samples
     : kind_(kind),
       epsilon_(epsilon),
       dims_(dims),
-      partials_(ctx, uint64_t(gpu::Groups::linear(max_samples, kGroupSize).x) *
-                         gpu::Groups::linear(max_samples, kGroupSize).y * kPartials * sizeof(float),
+      partials_(ctx, uint64_t(gpu::Groups::linear((uint64_t(max_samples) + 3) / 4, kGroupSize).x) *
+                         gpu::Groups::linear((uint64_t(max_samples) + 3) / 4, kGroupSize).y * kPartials * sizeof(float),
                 "loss partials", gpu::MemoryUsage::Host),
       program_(ctx, {"nn/loss", std::vector(4, gpu::BindingKind::Storage), sizeof(LossPush), kGroupSize,
                      {uint32_t(kind), dims}}) {
@@ -45,11 +46,12 @@ void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& 
   NF_ASSERT(first % kChunkAlign == 0 && first + n <= total, "loss chunk [", first, ", ", first + n, ") of ", total);
   NF_ASSERT(y.dims == dims_ && t.dims == dims_ && d_y.dims == dims_, "loss over ", dims_, " dims given ", y.dims,
             "/", t.dims, "/", d_y.dims);
-  NF_ASSERT(y.stride == t.stride && y.stride == d_y.stride, "loss operands must share one stride");
-  const LossPush push{n, y.stride, float(1.0 / (double(total) * dims_)), first / kGroupSize, epsilon_};
-  const auto groups = gpu::Groups::linear(n, kGroupSize);
-  NF_ASSERT((first / kGroupSize + uint64_t(groups.x) * groups.y) * kPartials * sizeof(float) <= partials_.size(), "loss over ", total,
-            " samples exceeds its capacity");
+  NF_ASSERT(y.stride == t.stride && y.stride == d_y.stride && y.stride % 4 == 0,
+            "loss operands must share one stride, a multiple of 4");
+  const LossPush push{n, y.stride, float(1.0 / (double(total) * dims_)), first / kChunkAlign, epsilon_};
+  const auto groups = gpu::Groups::linear((uint64_t(n) + 3) / 4, kGroupSize);
+  NF_ASSERT((first / kChunkAlign + uint64_t(groups.x) * groups.y) * kPartials * sizeof(float) <= partials_.size(),
+            "loss over ", total, " samples exceeds its capacity");
   cmd.dispatch(program_, groups,
                {gpu::Bind::in(*y.buffer), gpu::Bind::in(*t.buffer), gpu::Bind::out(*d_y.buffer),
                 gpu::Bind::out(partials_)},
@@ -57,7 +59,7 @@ void Loss::evaluate(gpu::CommandList& cmd, const BatchView& y, const BatchView& 
 }
 
 LossReadout Loss::readout(uint32_t n) const {
-  const size_t count = (size_t(n) + kGroupSize - 1) / kGroupSize;
+  const size_t count = (size_t(n) + kChunkAlign - 1) / kChunkAlign;
   std::vector<float> p(count * kPartials);
   partials_.download(p.data(), p.size() * sizeof(float));
   double abs_sum = 0, sq_sum = 0, rel_sum = 0;
