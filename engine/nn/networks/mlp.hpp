@@ -94,6 +94,7 @@ class Mlp final : public Module {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
     gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
   };
+  gpu::Bind fused_params() const;  // binding 0 of the fused kernels
   gpu::Bind rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const;
 
   gpu::Context& ctx_;
@@ -104,7 +105,9 @@ class Mlp final : public Module {
   std::vector<LayerPrograms> layers_;
   gpu::Program fused_forward_[2], fused_backward_[2];  // [store activations], [input gradient]
   uint32_t capacity_ = 0;
-  gpu::Buffer a_, p_, r_, dz_, da_, table_, unused_;
+  bool uniform_params_ = false;  // fused kernels read the parameters from a uniform buffer
+  uint32_t param_floats_ = 0;    // the fused kernels' parameter range (layer 0's weights to the last bias)
+  gpu::Buffer a_, p_, r_, dz_, da_, unused_;
   BatchView mod_, d_mod_;
 };
 
