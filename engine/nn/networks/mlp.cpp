@@ -102,13 +102,20 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                                    c.first_modulated(),
                                    flag};
     };
-    for (uint32_t store = 0; store < 2; ++store)
-      fused_forward_[store] = gpu::Program(ctx, {"nn/mlp_forward_fused" + variant, bindings(7),
-                                                 sizeof(FusedForwardPush), kGroupSize, constants(store)});
-    for (uint32_t input_grad = 0; input_grad < 2; ++input_grad)
-      fused_backward_[input_grad] = gpu::Program(ctx, {"nn/mlp_backward_fused" + variant, bindings(8),
-                                                       sizeof(FusedBackwardPush), kGroupSize, constants(input_grad)});
+    // Made on first use (fused_program): the unrolled kernels take LLVM minutes to compile on lavapipe.
+    for (uint32_t flag = 0; flag < 2; ++flag) {
+      fused_desc_[0][flag] = {"nn/mlp_forward_fused" + variant, bindings(7), sizeof(FusedForwardPush), kGroupSize,
+                              constants(flag)};
+      fused_desc_[1][flag] = {"nn/mlp_backward_fused" + variant, bindings(8), sizeof(FusedBackwardPush), kGroupSize,
+                              constants(flag)};
+    }
   }
+}
+
+gpu::Program& Mlp::fused_program(bool backward, bool flag) {
+  gpu::Program& p = fused_programs_[backward ? 1 : 0][flag ? 1 : 0];
+  if (!p) p = gpu::Program(ctx_, fused_desc_[backward ? 1 : 0][flag ? 1 : 0]);
+  return p;
 }
 
 gpu::Bind Mlp::fused_params() const {
@@ -218,7 +225,7 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
   const auto& c = config_;
   const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8);
   if (fused_) {
-    cmd.dispatch(fused_forward_[1], gpu::Groups::linear(octets, kGroupSize),
+    cmd.dispatch(fused_program(false, true), gpu::Groups::linear(octets, kGroupSize),
                  {fused_params(), gpu::Bind::in(*x.buffer), gpu::Bind::in(*mod_.buffer), gpu::Bind::out(a_), gpu::Bind::out(p_), gpu::Bind::out(r_),
                   gpu::Bind::out(*y.buffer)},
                  FusedForwardPush{n, x.stride, capacity_, mod_.stride, y.stride});
@@ -314,7 +321,7 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
   const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8), h = c.hidden_layers;
   if (fused_) {
     const bool input_grad = d_x.buffer != nullptr;
-    cmd.dispatch(fused_backward_[input_grad ? 1 : 0], gpu::Groups::linear(octets, kGroupSize),
+    cmd.dispatch(fused_program(true, input_grad), gpu::Groups::linear(octets, kGroupSize),
                  {fused_params(), gpu::Bind::in(p_), gpu::Bind::in(r_),
                   gpu::Bind::in(*mod_.buffer), gpu::Bind::in(*d_y.buffer), gpu::Bind::out(dz_),
                   gpu::Bind::out(*d_mod_.buffer), input_grad ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(unused_)},

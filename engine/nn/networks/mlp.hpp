@@ -94,6 +94,7 @@ class Mlp final : public Module {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
     gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
   };
+  gpu::Program& fused_program(bool backward, bool flag);
   gpu::Bind fused_params() const;  // binding 0 of the fused kernels
   gpu::Bind rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const;
 
@@ -103,7 +104,9 @@ class Mlp final : public Module {
   bool fused_ = false;
   uint32_t grad_group_ = 64;
   std::vector<LayerPrograms> layers_;
-  gpu::Program fused_forward_[2], fused_backward_[2];  // [store activations], [input gradient]
+  // [forward, backward][forward: store activations; backward: input gradient], made on first use
+  gpu::ProgramDesc fused_desc_[2][2];
+  gpu::Program fused_programs_[2][2];
   uint32_t capacity_ = 0;
   bool uniform_params_ = false;  // fused kernels read the parameters from a uniform buffer
   uint32_t param_floats_ = 0;    // the fused kernels' parameter range (layer 0's weights to the last bias)
