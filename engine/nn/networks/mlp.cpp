@@ -40,8 +40,8 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
   const auto& c = config_;
   NF_ASSERT(c.hidden_layers >= 1 && c.width >= 1, "an MLP needs at least one hidden layer");
   // "auto": the fused path on GPUs for widths up to 128; the per-layer path on CPU devices (lavapipe), where
-  // it measured 1.5-1.6x faster than the fused one on batches of 65,536 (apps/bench/README.md, MLP
-  // throughput). Tiny batches are dispatch-bound there (1,024 samples: fused 1.26x faster); "path" forces one.
+  // the fused kernels compile for minutes (see the header; apps/bench/README.md, MLP throughput); "path"
+  // forces one.
   fused_ = c.path == "fused" || (c.path == "auto" && std::max(in_, c.width) <= 128 &&
                                  ctx.info().type != VK_PHYSICAL_DEVICE_TYPE_CPU);
   const std::vector<gpu::BindingKind> s2(2, gpu::BindingKind::Storage);
