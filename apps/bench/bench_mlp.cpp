@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "gpu/profiler.hpp"
 #include "gpu/stream.hpp"
 #include "gpu_options.hpp"
 #include "nn/losses/loss.hpp"
@@ -21,6 +22,7 @@ struct MlpArgs {
   uint32_t width = 64, hidden_layers = 2, inputs = 32, outputs = 3, batch = 1u << 16, steps = 20;
   std::string path = "auto";
   std::string out;
+  bool profile = false;
   GpuOptions gpu;
 };
 
@@ -57,8 +59,9 @@ void run_bench_mlp(const MlpArgs& a) {
   nn::Loss loss(ctx, nn::LossKind::L2, a.outputs, a.batch);
   nn::Adam adam(ctx, store, nn::AdamConfig{1e-3f, 0.9f, 0.999f, 1e-8f, {}});
   gpu::Stream stream(ctx);
-  auto step = [&](uint32_t s) {
+  auto step = [&](uint32_t s, gpu::Profiler* profiler = nullptr) {
     auto& cmd = stream.begin();
+    cmd.set_profiler(profiler);
     cmd.fill(store.gradients(), 0);
     mlp.forward(cmd, x.view(), y.view(), a.batch);
     loss.evaluate(cmd, y.view(), t.view(), dy.view(), a.batch);
@@ -79,6 +82,12 @@ void run_bench_mlp(const MlpArgs& a) {
   std::printf("mlp %ux%u (%u in, %u out) %s path on %s: %.4f s/step, %.0f samples/s, %.2f GFLOP/s, loss %.5f\n",
               a.hidden_layers, a.width, a.inputs, a.outputs, mlp.fused() ? "fused" : "per-layer", ctx.info().name.c_str(),
               seconds / a.steps, samples, gflops, loss.value(loss.readout(a.batch)));
+  if (a.profile && ctx.features().timestamps) {  // one extra step: GPU time per kernel
+    gpu::Profiler profiler(ctx);
+    step(a.steps + 2, &profiler);
+    stream.wait();
+    for (const auto& [label, ms] : profiler.results()) std::printf("  %-40s %8.2f ms\n", label.c_str(), ms);
+  }
   if (!a.out.empty())
     write_json(a.out, {{"width", a.width},
                        {"hidden_layers", a.hidden_layers},
@@ -105,6 +114,7 @@ void add_bench_mlp(CLI::App& bench) {
   cmd->add_option("--steps", args->steps, "Timed steps")->capture_default_str();
   cmd->add_option("--path", args->path, "auto, fused or layers")->capture_default_str();
   cmd->add_option("--out", args->out, "Write the figures as JSON here");
+  cmd->add_flag("--profile", args->profile, "Print the GPU time per kernel of one extra step");
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_bench_mlp(*args); });
 }

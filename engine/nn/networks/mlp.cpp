@@ -40,8 +40,8 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
   const auto& c = config_;
   NF_ASSERT(c.hidden_layers >= 1 && c.width >= 1, "an MLP needs at least one hidden layer");
   // "auto": the fused path on GPUs for widths up to 128; the per-layer path on CPU devices (lavapipe), where
-  // it measured 1.5-1.6x faster than the fused one on batches of 65,536 (apps/bench/README.md, MLP
-  // throughput). Tiny batches are dispatch-bound there (1,024 samples: fused 1.26x faster); "path" forces one.
+  // the fused kernels compile for minutes (see the header; apps/bench/README.md, MLP throughput); "path"
+  // forces one.
   fused_ = c.path == "fused" || (c.path == "auto" && std::max(in_, c.width) <= 128 &&
                                  ctx.info().type != VK_PHYSICAL_DEVICE_TYPE_CPU);
   const std::vector<gpu::BindingKind> s2(2, gpu::BindingKind::Storage);
@@ -76,6 +76,20 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     layers_.push_back(std::move(p));
   }
   if (fused_) {
+    // Parameters from a uniform buffer, with the kernels fully unrolled, when they fit (mlp_fused.glsl).
+    param_floats_ = 0;
+    for (uint32_t l = 0; l < c.layers(); ++l) {
+      const uint32_t align = ParameterStore::kAlignFloats;
+      param_floats_ += (c.in_dims(l, in_) * c.out_dims(l, out_) + align - 1) / align * align;
+      param_floats_ += l == c.hidden_layers ? out_ : (c.width + align - 1) / align * align;
+    }
+    uniform_params_ = uint64_t(param_floats_) * 4 <= std::min<uint64_t>(ctx.info().max_uniform_buffer_range, 65536);
+    const std::string variant = uniform_params_ ? "@ubo" : "";
+    auto bindings = [&](uint32_t count) {
+      std::vector<gpu::BindingKind> kinds(count, gpu::BindingKind::Storage);
+      if (uniform_params_) kinds[0] = gpu::BindingKind::Uniform;
+      return kinds;
+    };
     auto constants = [&](uint32_t flag) {
       return std::vector<uint32_t>{in_,
                                    c.width,
@@ -88,14 +102,25 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                                    c.first_modulated(),
                                    flag};
     };
-    for (uint32_t store = 0; store < 2; ++store)
-      fused_forward_[store] = gpu::Program(ctx, {"nn/mlp_forward_fused", std::vector(8, gpu::BindingKind::Storage),
-                                                 sizeof(FusedForwardPush), kGroupSize, constants(store)});
-    for (uint32_t input_grad = 0; input_grad < 2; ++input_grad)
-      fused_backward_[input_grad] =
-          gpu::Program(ctx, {"nn/mlp_backward_fused", std::vector(9, gpu::BindingKind::Storage),
-                             sizeof(FusedBackwardPush), kGroupSize, constants(input_grad)});
+    // Made on first use (fused_program): the unrolled kernels take LLVM minutes to compile on lavapipe.
+    for (uint32_t flag = 0; flag < 2; ++flag) {
+      fused_desc_[0][flag] = {"nn/mlp_forward_fused" + variant, bindings(7), sizeof(FusedForwardPush), kGroupSize,
+                              constants(flag)};
+      fused_desc_[1][flag] = {"nn/mlp_backward_fused" + variant, bindings(8), sizeof(FusedBackwardPush), kGroupSize,
+                              constants(flag)};
+    }
   }
+}
+
+gpu::Program& Mlp::fused_program(bool backward, bool flag) {
+  gpu::Program& p = fused_programs_[backward ? 1 : 0][flag ? 1 : 0];
+  if (!p) p = gpu::Program(ctx_, fused_desc_[backward ? 1 : 0][flag ? 1 : 0]);
+  return p;
+}
+
+gpu::Bind Mlp::fused_params() const {
+  return gpu::Bind::in(store().values(), uint64_t(store().blocks()[block_index(0)].offset) * 4,
+                       uint64_t(param_floats_) * 4);
 }
 
 json Mlp::config() const {
@@ -173,11 +198,13 @@ void Mlp::reserve(gpu::Context& ctx, uint32_t capacity) {
     mod_ = BatchView{&unused_, 0, 0};  // bound, never read
     d_mod_ = BatchView{&unused_, 0, 0};
   }
-  std::vector<uint32_t> table;
-  for (size_t b = 0; b < 2 * config_.layers(); b += 2)
-    table.insert(table.end(), {store().blocks()[block_index(b)].offset, store().blocks()[block_index(b + 1)].offset});
-  table_ = gpu::Buffer(ctx, table.size() * 4, "mlp layer table");
-  table_.upload(std::span<const uint32_t>(table));
+  // The fused kernels find the blocks at the offsets the ParameterStore gives them (mlp_fused.glsl).
+  for (size_t b = 1; b < 2 * config_.layers(); ++b) {
+    const auto& prev = store().blocks()[block_index(b - 1)];
+    const uint32_t align = ParameterStore::kAlignFloats;
+    NF_ASSERT(store().blocks()[block_index(b)].offset == prev.offset + (prev.block.count + align - 1) / align * align,
+              "MLP parameter blocks are not consecutive in the store");
+  }
 }
 
 void Mlp::set_modulation(const BatchView& values, const BatchView& gradients) {
@@ -198,9 +225,8 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
   const auto& c = config_;
   const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8);
   if (fused_) {
-    cmd.dispatch(fused_forward_[1], gpu::Groups::linear(quads, kGroupSize),
-                 {gpu::Bind::in(store().values()), gpu::Bind::in(table_), gpu::Bind::in(*x.buffer),
-                  gpu::Bind::in(*mod_.buffer), gpu::Bind::out(a_), gpu::Bind::out(p_), gpu::Bind::out(r_),
+    cmd.dispatch(fused_program(false, true), gpu::Groups::linear(octets, kGroupSize),
+                 {fused_params(), gpu::Bind::in(*x.buffer), gpu::Bind::in(*mod_.buffer), gpu::Bind::out(a_), gpu::Bind::out(p_), gpu::Bind::out(r_),
                   gpu::Bind::out(*y.buffer)},
                  FusedForwardPush{n, x.stride, capacity_, mod_.stride, y.stride});
     return;
@@ -295,8 +321,8 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
   const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8), h = c.hidden_layers;
   if (fused_) {
     const bool input_grad = d_x.buffer != nullptr;
-    cmd.dispatch(fused_backward_[input_grad ? 1 : 0], gpu::Groups::linear(quads, kGroupSize),
-                 {gpu::Bind::in(store().values()), gpu::Bind::in(table_), gpu::Bind::in(p_), gpu::Bind::in(r_),
+    cmd.dispatch(fused_program(true, input_grad), gpu::Groups::linear(octets, kGroupSize),
+                 {fused_params(), gpu::Bind::in(p_), gpu::Bind::in(r_),
                   gpu::Bind::in(*mod_.buffer), gpu::Bind::in(*d_y.buffer), gpu::Bind::out(dz_),
                   gpu::Bind::out(*d_mod_.buffer), input_grad ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(unused_)},
                  FusedBackwardPush{n, capacity_, mod_.stride, d_y.stride, input_grad ? d_x.stride : capacity_});

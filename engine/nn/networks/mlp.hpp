@@ -15,7 +15,10 @@
 // Config: {"type": "mlp", "width": 256, "hidden_layers": 3, "activation": "relu"|"sine",
 //          "output_activation": "none"|"sigmoid", "first_omega": 30, "hidden_omega": 30,
 //          "modulation": {"type": "cam", ...} (optional), "path": "auto"|"fused"|"layers"}
-// path "auto" fuses widths <= 128 on GPUs and runs per layer on CPU devices (faster there, measured).
+// path "auto" fuses widths <= 128 on GPUs and runs per layer on CPU devices. On lavapipe the fused path is
+// faster per step when its parameters fit a uniform buffer (2 x 64, 32 inputs, 65,536 samples: 1.5-1.7x)
+// but its fully unrolled kernels take LLVM minutes to compile per network shape (2 x 64: ~1.5 min each,
+// 3 x 64: over 10 min on a loaded machine), and above 64 KiB of parameters (2 x 128) it is slower (0.8x).
 // Init: ReLU layers as torch.nn.Linear (U(-1/sqrt(in), 1/sqrt(in)) for W and b); sine layers as SIREN
 // (W ~ U(-1/in, 1/in) for the first layer, U(-sqrt(6/in)/hidden_omega, +) after, b as torch.nn.Linear).
 // Blocks "layer<l>.weight" (out x in, row-major) and "layer<l>.bias", group "network".
@@ -94,6 +97,8 @@ class Mlp final : public Module {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
     gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
   };
+  gpu::Program& fused_program(bool backward, bool flag);
+  gpu::Bind fused_params() const;  // binding 0 of the fused kernels
   gpu::Bind rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const;
 
   gpu::Context& ctx_;
@@ -102,9 +107,13 @@ class Mlp final : public Module {
   bool fused_ = false;
   uint32_t grad_group_ = 64;
   std::vector<LayerPrograms> layers_;
-  gpu::Program fused_forward_[2], fused_backward_[2];  // [store activations], [input gradient]
+  // [forward, backward][forward: store activations; backward: input gradient], made on first use
+  gpu::ProgramDesc fused_desc_[2][2];
+  gpu::Program fused_programs_[2][2];
   uint32_t capacity_ = 0;
-  gpu::Buffer a_, p_, r_, dz_, da_, table_, unused_;
+  bool uniform_params_ = false;  // fused kernels read the parameters from a uniform buffer
+  uint32_t param_floats_ = 0;    // the fused kernels' parameter range (layer 0's weights to the last bias)
+  gpu::Buffer a_, p_, r_, dz_, da_, unused_;
   BatchView mod_, d_mod_;
 };
 
