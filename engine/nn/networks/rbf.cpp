@@ -35,19 +35,19 @@ Rbf::Rbf(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, RbfConfig
             ctx.info().max_uniform_buffer_range, "-byte uniform buffers");
   prepared_ = gpu::Buffer(ctx, uint64_t(vec4s) * 16, "rbf prepared");
   // The backward pass unrolls a block of neurons (a divisor of K) and keeps one sum per (neuron, input)
-  // and (neuron, output) of the block in private arrays. Measured on lavapipe for the image shape
-  // (D = 18, O = 3): blocks of 4/8/16/32/64 neurons took 620/368/294/201/178 ms a step at 2^18 samples,
-  // but the pipeline took ~10 s to compile at 16, ~50 s at 32 and ~3 min at 64; 16 (or fewer when there
-  // are many outputs) balances run time against compile time (the driver caches compiled pipelines).
-  // Re-measured once feature rows became vec4 loads (a smaller per-block cost): 32 ran within the noise of
-  // 16 (0.51-0.57 against 0.50-0.55 CPU s a step) and still took ~60 CPU s to compile cold, 64 ~4 min.
-  block_ = std::max<uint32_t>(1, std::min<uint32_t>(k, 640 / (2 * d_ + o_)));
-  block_ = std::min<uint32_t>(block_, 16);
+  // and (neuron, output) of the block in private arrays; every block re-reads F, dL/dy and dL/dF. Measured
+  // on lavapipe for the image shape (D = 18, O = 3, 2^18 samples), idle machine, back to back: blocks of
+  // 16 took 129-135 ms a step and blocks of 32 100-103 ms (steps 0.26-0.29 s -> 0.215-0.221 s); 64 was
+  // faster still in older measurements (178 ms against 201 ms at 32) but takes ~4 min of LLVM to compile
+  // cold, 32 ~1 min (once: the driver caches compiled pipelines on disk), 16 ~10 s. So at most 32
+  // neurons, and fewer when the sums would not fit (many inputs or outputs).
+  block_ = std::max<uint32_t>(1, std::min<uint32_t>(k, 1280 / (2 * d_ + o_)));
+  block_ = std::min<uint32_t>(block_, 32);
   while (k % block_) --block_;
-  // The tangent's backward keeps more per-sample values (F_dot, s_k): half the block (measured on lavapipe
-  // for sdf-rbf's shape, K = 64, D = 16: a cold pipeline compile of ~30 s at 16 neurons, ~14 s at 8, and
-  // no slower to run: 19 against 18 steps/s on the CI-sized eikonal run of spot).
-  tangent_block_ = std::max<uint32_t>(1, block_ / 2);
+  // The tangent's backward keeps more per-sample values (F_dot, s_k): at most 8 neurons (measured on
+  // lavapipe for sdf-rbf's shape, K = 64, D = 16: a cold pipeline compile of ~30 s at 16 neurons, ~14 s at 8,
+  // and no slower to run: 19 against 18 steps/s on the CI-sized eikonal run of spot).
+  tangent_block_ = std::max<uint32_t>(1, std::min<uint32_t>(block_, 16) / 2);
   while (k % tangent_block_) --tangent_block_;
   // CPUs: few invocations, each summing many samples (few atomics). GPUs: enough to fill the device.
   backward_invocations_ = ctx.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 512 : 32768;
