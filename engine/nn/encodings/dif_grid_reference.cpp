@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "nn/encodings/dif_grid.hpp"
+#include "nn/encodings/grid_reference.hpp"
 
 namespace nf::nn {
 namespace {
@@ -60,61 +61,42 @@ void for_each_tap(const DifGridConfig& cfg, uint32_t dims, const double* x, Visi
 
 }  // namespace
 
-std::vector<double> dif_grid_reference_forward(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+namespace {
+
+// The taps of one config, for grid_reference.
+auto taps(const DifGridConfig& c, uint32_t dims) {
+  return [&c, dims](const double* x, auto visit) { for_each_tap(c, dims, x, visit); };
+}
+
+}  // namespace
+
+std::vector<double> dif_grid_reference_forward(const DifGridConfig& c, uint32_t dims, std::span<const double> grid,
                                                std::span<const double> x) {
-  NF_ASSERT(grid.size() == cfg.parameters(dims), "reference grid has the wrong size");
-  const size_t n = x.size() / dims, nf = cfg.features();
-  std::vector<double> out(n * nf, 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims],
-                 [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * grid[p]; });
-  return out;
+  NF_ASSERT(grid.size() == c.parameters(dims), "reference grid has the wrong size");
+  return grid_reference::forward(taps(c, dims), dims, c.features(), grid, x);
 }
 
-std::vector<double> dif_grid_reference_backward(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+std::vector<double> dif_grid_reference_backward(const DifGridConfig& c, uint32_t dims, std::span<const double> grid,
                                                 std::span<const double> x, std::span<const double> d_f) {
-  NF_ASSERT(grid.size() == cfg.parameters(dims), "reference grid has the wrong size");
-  const size_t n = x.size() / dims, nf = cfg.features();
-  std::vector<double> d_grid(grid.size(), 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims],
-                 [&](uint64_t p, double w, const double*, uint32_t f) { d_grid[p] += w * d_f[i * nf + f]; });
-  return d_grid;
+  NF_ASSERT(grid.size() == c.parameters(dims), "reference grid has the wrong size");
+  return grid_reference::backward(taps(c, dims), dims, c.features(), grid, x, d_f);
 }
 
-std::vector<double> dif_grid_reference_input_grad(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+std::vector<double> dif_grid_reference_input_grad(const DifGridConfig& c, uint32_t dims, std::span<const double> grid,
                                                   std::span<const double> x, std::span<const double> d_f) {
-  NF_ASSERT(grid.size() == cfg.parameters(dims), "reference grid has the wrong size");
-  const size_t n = x.size() / dims, nf = cfg.features();
-  std::vector<double> d_x(x.size(), 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * grid[p] * d_f[i * nf + f];
-    });
-  return d_x;
+  NF_ASSERT(grid.size() == c.parameters(dims), "reference grid has the wrong size");
+  return grid_reference::input_grad(taps(c, dims), dims, c.features(), grid, x, d_f);
 }
 
-std::vector<double> dif_grid_reference_jvp(const DifGridConfig& cfg, uint32_t dims, std::span<const double> grid,
+std::vector<double> dif_grid_reference_jvp(const DifGridConfig& c, uint32_t dims, std::span<const double> grid,
                                         std::span<const double> x, std::span<const double> x_dot) {
-  const size_t n = x.size() / dims, nf = cfg.features();
-  std::vector<double> out(n * nf, 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) out[i * nf + f] += dw[a] * x_dot[i * dims + a] * grid[p];
-    });
-  return out;
+  return grid_reference::jvp(taps(c, dims), dims, c.features(), grid, x, x_dot);
 }
 
-std::vector<double> dif_grid_reference_jvp_backward(const DifGridConfig& cfg, uint32_t dims,
+std::vector<double> dif_grid_reference_jvp_backward(const DifGridConfig& c, uint32_t dims,
                                                  std::span<const double> grid, std::span<const double> x,
                                                  std::span<const double> x_dot, std::span<const double> d_f_dot) {
-  const size_t n = x.size() / dims, nf = cfg.features();
-  std::vector<double> g(grid.size(), 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(cfg, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) g[p] += dw[a] * x_dot[i * dims + a] * d_f_dot[i * nf + f];
-    });
-  return g;
+  return grid_reference::jvp_backward(taps(c, dims), dims, c.features(), grid, x, x_dot, d_f_dot);
 }
 
 }  // namespace nf::nn

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "gpu/context.hpp"
+#include "nn/encodings/grid_reference.hpp"
 
 namespace nf::nn {
 
@@ -113,58 +114,39 @@ void for_each_tap(const HashGridConfig& c, uint32_t dims, const double* x, Visit
 
 }  // namespace
 
+namespace {
+
+// The taps of one config, for grid_reference.
+auto taps(const HashGridConfig& c, uint32_t dims) {
+  return [&c, dims](const double* x, auto visit) { for_each_tap(c, dims, x, visit); };
+}
+
+}  // namespace
+
 std::vector<double> hashgrid_reference_forward(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
                                                std::span<const double> x) {
-  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
-  std::vector<double> out(n * nf, 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims],
-                 [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * table[p]; });
-  return out;
+  return grid_reference::forward(taps(c, dims), dims, size_t(c.levels) * c.features_per_level, table, x);
 }
 
 std::vector<double> hashgrid_reference_backward(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
                                                 std::span<const double> x, std::span<const double> d_f) {
-  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
-  std::vector<double> g(table.size(), 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims],
-                 [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
-  return g;
+  return grid_reference::backward(taps(c, dims), dims, size_t(c.levels) * c.features_per_level, table, x, d_f);
 }
 
 std::vector<double> hashgrid_reference_input_grad(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
                                                   std::span<const double> x, std::span<const double> d_f) {
-  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
-  std::vector<double> d_x(x.size(), 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * table[p] * d_f[i * nf + f];
-    });
-  return d_x;
+  return grid_reference::input_grad(taps(c, dims), dims, size_t(c.levels) * c.features_per_level, table, x, d_f);
 }
 
 std::vector<double> hashgrid_reference_jvp(const HashGridConfig& c, uint32_t dims, std::span<const double> table,
                                         std::span<const double> x, std::span<const double> x_dot) {
-  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
-  std::vector<double> out(n * nf, 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) out[i * nf + f] += dw[a] * x_dot[i * dims + a] * table[p];
-    });
-  return out;
+  return grid_reference::jvp(taps(c, dims), dims, size_t(c.levels) * c.features_per_level, table, x, x_dot);
 }
 
 std::vector<double> hashgrid_reference_jvp_backward(const HashGridConfig& c, uint32_t dims,
                                                  std::span<const double> table, std::span<const double> x,
                                                  std::span<const double> x_dot, std::span<const double> d_f_dot) {
-  const size_t n = x.size() / dims, nf = size_t(c.levels) * c.features_per_level;
-  std::vector<double> g(table.size(), 0.0);
-  for (size_t i = 0; i < n; ++i)
-    for_each_tap(c, dims, &x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) g[p] += dw[a] * x_dot[i * dims + a] * d_f_dot[i * nf + f];
-    });
-  return g;
+  return grid_reference::jvp_backward(taps(c, dims), dims, size_t(c.levels) * c.features_per_level, table, x, x_dot, d_f_dot);
 }
 
 }  // namespace nf::nn
