@@ -36,15 +36,21 @@ std::vector<double> rbf_reference_forward(const RbfReferenceParams& p, std::span
   return y;
 }
 
+namespace {
+
+// Gradients of n samples' features and of every parameter, all 0.
+RbfReferenceGrads zero_grads(const RbfReferenceParams& p, size_t n) {
+  return {std::vector<double>(n * p.d, 0.0), std::vector<double>(p.mu.size(), 0.0),
+          std::vector<double>(p.rho.size(), 0.0), std::vector<double>(p.w.size(), 0.0),
+          std::vector<double>(p.b.size(), 0.0)};
+}
+
+}  // namespace
+
 RbfReferenceGrads rbf_reference_backward(const RbfReferenceParams& p, std::span<const double> f,
                                          std::span<const double> d_y) {
   const size_t n = f.size() / p.d;
-  RbfReferenceGrads g;
-  g.d_f.assign(n * p.d, 0.0);
-  g.mu.assign(p.mu.size(), 0.0);
-  g.rho.assign(p.rho.size(), 0.0);
-  g.w.assign(p.w.size(), 0.0);
-  g.b.assign(p.b.size(), 0.0);
+  RbfReferenceGrads g = zero_grads(p, n);
   for (size_t i = 0; i < n; ++i) {
     const double* fi = &f[i * p.d];
     const double* dy = &d_y[i * p.o];
@@ -102,12 +108,7 @@ std::vector<double> rbf_reference_jvp(const RbfReferenceParams& p, std::span<con
 RbfReferenceGrads rbf_reference_jvp_backward(const RbfReferenceParams& p, std::span<const double> f,
                                              std::span<const double> f_dot, std::span<const double> d_y_dot) {
   const size_t n = f.size() / p.d;
-  RbfReferenceGrads g;
-  g.d_f.assign(n * p.d, 0.0);
-  g.mu.assign(p.mu.size(), 0.0);
-  g.rho.assign(p.rho.size(), 0.0);
-  g.w.assign(p.w.size(), 0.0);
-  g.b.assign(p.b.size(), 0.0);
+  RbfReferenceGrads g = zero_grads(p, n);
   for (size_t i = 0; i < n; ++i) {
     const double *fi = &f[i * p.d], *ti = &f_dot[i * p.d], *c = &d_y_dot[i * p.o];
     const auto phi = phis(p, fi);
