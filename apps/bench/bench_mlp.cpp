@@ -1,8 +1,12 @@
 // nf bench mlp: training throughput of the MLP alone (forward, L2 loss, backward, Adam) on random data,
 // for a given width, depth and kernel path; samples/s and FLOP/s.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "core/error.hpp"
@@ -82,11 +86,20 @@ void run_bench_mlp(const MlpArgs& a) {
   std::printf("mlp %ux%u (%u in, %u out) %s path on %s: %.4f s/step, %.0f samples/s, %.2f GFLOP/s, loss %.5f\n",
               a.hidden_layers, a.width, a.inputs, a.outputs, mlp.fused() ? "fused" : "per-layer", ctx.info().name.c_str(),
               seconds / a.steps, samples, gflops, loss.value(loss.readout(a.batch)));
-  if (a.profile && ctx.features().timestamps) {  // one extra step: GPU time per kernel
-    gpu::Profiler profiler(ctx);
-    step(a.steps + 2, &profiler);
-    stream.wait();
-    for (const auto& [label, ms] : profiler.results()) std::printf("  %-40s %8.2f ms\n", label.c_str(), ms);
+  if (a.profile && ctx.features().timestamps) {  // extra steps: GPU time per kernel, median over them
+    constexpr uint32_t kProfiled = 5;
+    std::map<std::string, std::vector<double>> times;
+    for (uint32_t r = 0; r < kProfiled; ++r) {
+      gpu::Profiler profiler(ctx);
+      step(a.steps + 2 + r, &profiler);
+      stream.wait();
+      for (const auto& [label, ms] : profiler.results()) times[label].push_back(ms);
+    }
+    std::printf("  GPU time per kernel and step, median (min-max) of %u profiled steps:\n", kProfiled);
+    for (auto& [label, ms] : times) {
+      std::sort(ms.begin(), ms.end());
+      std::printf("  %-40s %8.2f ms (%.2f-%.2f)\n", label.c_str(), ms[ms.size() / 2], ms.front(), ms.back());
+    }
   }
   if (!a.out.empty())
     write_json(a.out, {{"width", a.width},
@@ -114,7 +127,7 @@ void add_bench_mlp(CLI::App& bench) {
   cmd->add_option("--steps", args->steps, "Timed steps")->capture_default_str();
   cmd->add_option("--path", args->path, "auto, fused or layers")->capture_default_str();
   cmd->add_option("--out", args->out, "Write the figures as JSON here");
-  cmd->add_flag("--profile", args->profile, "Print the GPU time per kernel of one extra step");
+  cmd->add_flag("--profile", args->profile, "Print the GPU time per kernel (median of 5 extra steps)");
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_bench_mlp(*args); });
 }

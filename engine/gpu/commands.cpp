@@ -17,10 +17,11 @@ constexpr uint32_t kMaxGroups = 65535;
 
 DescriptorPoolHandle make_descriptor_pool(VkDevice device) {
   const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * 8},
-                                        {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kSetsPerPool * 2}};
+                                        {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kSetsPerPool * 2},
+                                        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, kSetsPerPool * 4}};
   VkDescriptorPoolCreateInfo ci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   ci.maxSets = kSetsPerPool;
-  ci.poolSizeCount = 2;
+  ci.poolSizeCount = 3;
   ci.pPoolSizes = sizes;
   VkDescriptorPool pool = VK_NULL_HANDLE;
   check(vkCreateDescriptorPool(device, &ci, nullptr, &pool), "vkCreateDescriptorPool");
@@ -58,6 +59,7 @@ void CommandList::begin() {
   check(vkResetCommandPool(ctx_.device(), pool_.get(), 0), "vkResetCommandPool");
   for (auto& p : descriptor_pools_) check(vkResetDescriptorPool(ctx_.device(), p.get(), 0), "vkResetDescriptorPool");
   current_pool_ = 0;
+  views_.clear();
   written_.clear();
   read_.clear();
   pending_barrier_ = false;
@@ -125,6 +127,7 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
             desc.push_constant_bytes, " bytes of push constants, dispatch gave ", push_bytes);
 
   std::vector<VkDescriptorBufferInfo> infos(bindings.size());
+  std::vector<VkBufferView> views(bindings.size(), VK_NULL_HANDLE);
   std::vector<VkWriteDescriptorSet> writes(bindings.size());
   const VkDescriptorSet set = allocate_set(program.set_layout());
   uint32_t i = 0;
@@ -133,21 +136,40 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
     const uint64_t range = b.range == VK_WHOLE_SIZE ? b.buffer->size() - b.offset : b.range;
     NF_ASSERT(b.offset + range <= b.buffer->size(), "program '", desc.shader, "': binding ", i,
               " overruns buffer '", b.buffer->name(), "'");
-    const bool uniform = desc.bindings[i] == BindingKind::Uniform;
-    const uint64_t align = uniform ? ctx_.info().min_uniform_offset_alignment : ctx_.info().min_storage_offset_alignment;
+    const BindingKind kind = desc.bindings[i];
+    const bool texel = kind == BindingKind::Texel;
+    const auto& info = ctx_.info();
+    const uint64_t align = kind == BindingKind::Uniform ? info.min_uniform_offset_alignment
+                           : texel ? info.min_texel_offset_alignment
+                                                        : info.min_storage_offset_alignment;
     NF_ASSERT(b.offset % align == 0, "program '", desc.shader, "': binding ", i, " offset ", b.offset,
               " is not a multiple of the device's alignment ", align);
-    const uint64_t limit = uniform ? ctx_.info().max_uniform_buffer_range : ctx_.info().max_storage_buffer_range;
+    const uint64_t limit = kind == BindingKind::Uniform ? info.max_uniform_buffer_range
+                           : texel ? info.max_texel_buffer_elements * 16
+                                                        : info.max_storage_buffer_range;
     NF_ASSERT(range <= limit, "program '", desc.shader, "': binding ", i, " of ", range,
               " bytes exceeds this device's limit of ", limit, " bytes; split the buffer");
-    infos[i] = {b.buffer->handle(), b.offset, b.range == VK_WHOLE_SIZE ? VK_WHOLE_SIZE : range};
     auto& w = writes[i];
     w = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     w.dstSet = set;
     w.dstBinding = i;
     w.descriptorCount = 1;
-    w.descriptorType = uniform ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    w.pBufferInfo = &infos[i];
+    w.descriptorType = descriptor_type(kind);
+    if (texel) {
+      NF_ASSERT(b.access == Access::Read && range >= 16, "program '", desc.shader, "': binding ", i,
+                " is a texel buffer: bind at least one vec4 (16 bytes), read only");
+      VkBufferViewCreateInfo vci{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+      vci.buffer = b.buffer->handle();
+      vci.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+      vci.offset = b.offset;
+      vci.range = range / 16 * 16;  // whole vec4s
+      check(vkCreateBufferView(ctx_.device(), &vci, nullptr, &views[i]), "vkCreateBufferView");
+      views_.emplace_back(ctx_.device(), views[i]);
+      w.pTexelBufferView = &views[i];
+    } else {
+      infos[i] = {b.buffer->handle(), b.offset, b.range == VK_WHOLE_SIZE ? VK_WHOLE_SIZE : range};
+      w.pBufferInfo = &infos[i];
+    }
     hazard(b.buffer->handle(), b.access != Access::Read);
     ++i;
   }

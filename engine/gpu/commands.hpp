@@ -95,6 +95,7 @@ class CommandList {
   VkCommandBuffer cmd_ = VK_NULL_HANDLE;
   std::vector<DescriptorPoolHandle> descriptor_pools_;
   size_t current_pool_ = 0;
+  std::vector<BufferViewHandle> views_;  // texel-buffer views of this recording
   std::unordered_set<VkBuffer> written_, read_;
   bool pending_barrier_ = false;
   CommandStats stats_;

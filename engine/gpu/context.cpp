@@ -103,6 +103,8 @@ DeviceInfo describe_device(VkPhysicalDevice pd, uint32_t index) {
   info.max_uniform_buffer_range = p.limits.maxUniformBufferRange;
   info.min_storage_offset_alignment = p.limits.minStorageBufferOffsetAlignment;
   info.min_uniform_offset_alignment = p.limits.minUniformBufferOffsetAlignment;
+  info.max_texel_buffer_elements = p.limits.maxTexelBufferElements;
+  info.min_texel_offset_alignment = p.limits.minTexelBufferOffsetAlignment;
   for (int i = 0; i < 3; ++i) info.max_workgroup_count[i] = p.limits.maxComputeWorkGroupCount[i];
   info.max_workgroup_invocations = p.limits.maxComputeWorkGroupInvocations;
   info.max_shared_memory = p.limits.maxComputeSharedMemorySize;

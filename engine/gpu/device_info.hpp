@@ -30,6 +30,8 @@ struct DeviceInfo {
   uint64_t max_uniform_buffer_range = 0;
   uint64_t min_storage_offset_alignment = 1;
   uint64_t min_uniform_offset_alignment = 1;
+  uint64_t max_texel_buffer_elements = 0;
+  uint64_t min_texel_offset_alignment = 1;
   uint32_t max_workgroup_count[3] = {};
   uint32_t max_workgroup_invocations = 0;
   uint32_t max_shared_memory = 0;

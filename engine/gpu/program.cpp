@@ -24,8 +24,7 @@ Program::Program(Context& ctx, ProgramDesc desc) : desc_(std::move(desc)) {
   for (uint32_t i = 0; i < desc_.bindings.size(); ++i) {
     VkDescriptorSetLayoutBinding b{};
     b.binding = i;
-    b.descriptorType = desc_.bindings[i] == BindingKind::Uniform ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
-                                                                 : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    b.descriptorType = descriptor_type(desc_.bindings[i]);
     b.descriptorCount = 1;
     b.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     bindings.push_back(b);

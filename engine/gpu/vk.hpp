@@ -46,6 +46,7 @@ class DeviceHandle {
 };
 
 using BufferHandle = DeviceHandle<VkBuffer, vkDestroyBuffer>;
+using BufferViewHandle = DeviceHandle<VkBufferView, vkDestroyBufferView>;
 using MemoryHandle = DeviceHandle<VkDeviceMemory, vkFreeMemory>;
 using ShaderModuleHandle = DeviceHandle<VkShaderModule, vkDestroyShaderModule>;
 using DescriptorSetLayoutHandle = DeviceHandle<VkDescriptorSetLayout, vkDestroyDescriptorSetLayout>;

@@ -32,6 +32,12 @@ uint nf_item_index() {
 // anything (NaN included).
 #define NF_ROW4(buf4, row, stride, i0) buf4[((row) * (stride) + (i0)) >> 2u]
 
+// The same rows read through a uniform texel buffer (gpu::BindingKind::Texel: `uniform textureBuffer`,
+// RGBA32F, texel r = vec4 r; the shader enables GL_EXT_samplerless_texture_functions). For read-only
+// rows: on lavapipe a texel fetch is one branch-free gather, a storage-buffer load a loop over the
+// subgroup's invocations (the MLP's weight gradients ran 2.3x faster; apps/bench/README.md).
+#define NF_TEXEL4(tex, row, stride, i0) texelFetch(tex, int(((row) * (stride) + (i0)) >> 2u))
+
 vec4 nf_mask4(vec4 v, uint i0, uint n) {
   return i0 + 4u <= n ? v : mix(vec4(0.0), v, lessThan(uvec4(i0) + uvec4(0u, 1u, 2u, 3u), uvec4(n)));
 }

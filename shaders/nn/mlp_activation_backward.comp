@@ -1,4 +1,5 @@
 #version 460
+#extension GL_EXT_samplerless_texture_functions : require
 // MLP, one layer backward through its activation (and CAM): from dL/da and the stored forward values,
 // dL/dz into "dz". Modulated hidden layers (u = gamma * nz + beta, nz = LayerNorm(z)) also write
 // dL/dgamma = sum_j dL/du_j nz_j and dL/dbeta = sum_j dL/du_j per sample, and
@@ -12,8 +13,10 @@ layout(constant_id = 2) const uint ACT = 1;
 layout(constant_id = 3) const float OMEGA = 30.0;
 layout(constant_id = 4) const uint MODULATED = 0;
 
-layout(std430, binding = 0) readonly buffer Da { float da[]; };
-layout(std430, binding = 1) readonly buffer Pre { float pre[]; };  // z, or nz when modulated
+// dL/da and "pre" are read as vec4 texels (strides multiples of 4); lanes beyond n compute garbage that is
+// never stored.
+layout(binding = 0) uniform textureBuffer da_rows;
+layout(binding = 1) uniform textureBuffer pre_rows;  // z, or nz when modulated
 layout(std430, binding = 2) readonly buffer Modulation { float mod_[]; };
 layout(std430, binding = 3) readonly buffer Rstd { float rstd_in[]; };
 layout(std430, binding = 4) writeonly buffer Dz { float dz[]; };
@@ -32,8 +35,8 @@ void main() {
   if (i0 >= pc.n) return;
   if (MODULATED == 0u) {
     for (uint j = 0; j < OUT; ++j) {
-      vec4 u = NF_LOAD4(pre, j, pc.stride, i0, pc.n);
-      vec4 g = NF_LOAD4(da, j, pc.stride_da, i0, pc.n) * mlp_act_derivative(ACT, u, OMEGA);
+      vec4 u = NF_TEXEL4(pre_rows, j, pc.stride, i0);
+      vec4 g = NF_TEXEL4(da_rows, j, pc.stride_da, i0) * mlp_act_derivative(ACT, u, OMEGA);
       NF_STORE4(dz, j, pc.stride, i0, pc.n, g);
     }
     return;
@@ -42,8 +45,8 @@ void main() {
   vec4 beta = NF_LOAD4(mod_, 2u * pc.mod_row + 1u, pc.stride_mod, i0, pc.n);
   vec4 d_gamma = vec4(0.0), d_beta = vec4(0.0), mean_dn = vec4(0.0), mean_dn_nz = vec4(0.0);
   for (uint j = 0; j < OUT; ++j) {
-    vec4 nz = NF_LOAD4(pre, j, pc.stride, i0, pc.n);
-    vec4 du = NF_LOAD4(da, j, pc.stride_da, i0, pc.n) * mlp_act_derivative(ACT, gamma * nz + beta, OMEGA);
+    vec4 nz = NF_TEXEL4(pre_rows, j, pc.stride, i0);
+    vec4 du = NF_TEXEL4(da_rows, j, pc.stride_da, i0) * mlp_act_derivative(ACT, gamma * nz + beta, OMEGA);
     d_gamma += du * nz;
     d_beta += du;
     mean_dn += gamma * du;
@@ -53,8 +56,8 @@ void main() {
   mean_dn_nz /= float(OUT);
   vec4 rstd = NF_LOAD4(rstd_in, 0u, 0u, i0, pc.n);
   for (uint j = 0; j < OUT; ++j) {
-    vec4 nz = NF_LOAD4(pre, j, pc.stride, i0, pc.n);
-    vec4 du = NF_LOAD4(da, j, pc.stride_da, i0, pc.n) * mlp_act_derivative(ACT, gamma * nz + beta, OMEGA);
+    vec4 nz = NF_TEXEL4(pre_rows, j, pc.stride, i0);
+    vec4 du = NF_TEXEL4(da_rows, j, pc.stride_da, i0) * mlp_act_derivative(ACT, gamma * nz + beta, OMEGA);
     NF_STORE4(dz, j, pc.stride, i0, pc.n, rstd * (gamma * du - mean_dn - nz * mean_dn_nz));
   }
   NF_STORE4(d_mod, 2u * pc.mod_row, pc.stride_mod, i0, pc.n, d_gamma);

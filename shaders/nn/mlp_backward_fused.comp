@@ -1,5 +1,6 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_EXT_samplerless_texture_functions : require
 // MLP backward, fused: dL/dz of every layer (stored in DZ, rows as P, as vec4 for 8 samples per
 // invocation), dL/d(gamma, beta) of modulated layers, and dL/dx when INPUT_GRAD; the weight gradients
 // follow per layer in mlp_weight_grad (a reduction over samples). See mlp_activation_backward for the
@@ -11,7 +12,7 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 10) const uint INPUT_GRAD = 0;
 
-layout(std430, binding = 1) readonly buffer P { vec4 p4[]; };
+layout(binding = 1) uniform textureBuffer p_rows;
 layout(std430, binding = 2) readonly buffer R { float r_store[]; };
 layout(std430, binding = 3) readonly buffer Modulation { float mod_[]; };
 layout(std430, binding = 4) readonly buffer Dy { float d_y[]; };
@@ -44,9 +45,9 @@ void hidden_dz(uint l) {
   float omega = layer_omega(l);
   if (!layer_modulated(l)) {
     NF_UNROLL for (uint j = 0; j < WIDTH; ++j) {
-      uint row = ((l * WIDTH + j) * pc.stride + i0) >> 2u;
-      dz[2u * j] = g[2u * j] * mlp_act_derivative(ACT, p4[row], omega);
-      dz[2u * j + 1u] = g[2u * j + 1u] * mlp_act_derivative(ACT, p4[row + 1u], omega);
+      uint row = l * WIDTH + j;
+      dz[2u * j] = g[2u * j] * mlp_act_derivative(ACT, NF_TEXEL4(p_rows, row, pc.stride, i0), omega);
+      dz[2u * j + 1u] = g[2u * j + 1u] * mlp_act_derivative(ACT, NF_TEXEL4(p_rows, row, pc.stride, i0 + 4u), omega);
     }
     return;
   }
@@ -57,7 +58,7 @@ void hidden_dz(uint l) {
     vec4 beta = NF_LOAD4(mod_, 2u * m + 1u, pc.stride_mod, s0, pc.n);
     vec4 d_gamma = vec4(0.0), d_beta = vec4(0.0), mean_dn = vec4(0.0), mean_dn_nz = vec4(0.0);
     NF_UNROLL for (uint j = 0; j < WIDTH; ++j) {
-      vec4 nz = p4[((l * WIDTH + j) * pc.stride + s0) >> 2u];
+      vec4 nz = NF_TEXEL4(p_rows, l * WIDTH + j, pc.stride, s0);
       vec4 du = g[2u * j + q] * mlp_act_derivative(ACT, gamma * nz + beta, omega);
       d_gamma += du * nz;
       d_beta += du;
@@ -95,9 +96,10 @@ void main() {
   i0 = 8u * nf_item_index();
   if (i0 >= pc.n) return;
   NF_UNROLL for (uint j = 0; j < OUT; ++j) {
-    uint row = ((HIDDEN * WIDTH + j) * pc.stride + i0) >> 2u;
-    dz[2u * j] = NF_LOAD4(d_y, j, pc.stride_y, i0, pc.n) * mlp_act_derivative(OUT_ACT, p4[row], 1.0);
-    dz[2u * j + 1u] = NF_LOAD4(d_y, j, pc.stride_y, i0 + 4u, pc.n) * mlp_act_derivative(OUT_ACT, p4[row + 1u], 1.0);
+    uint row = HIDDEN * WIDTH + j;
+    dz[2u * j] = NF_LOAD4(d_y, j, pc.stride_y, i0, pc.n) * mlp_act_derivative(OUT_ACT, NF_TEXEL4(p_rows, row, pc.stride, i0), 1.0);
+    dz[2u * j + 1u] = NF_LOAD4(d_y, j, pc.stride_y, i0 + 4u, pc.n) *
+                      mlp_act_derivative(OUT_ACT, NF_TEXEL4(p_rows, row, pc.stride, i0 + 4u), 1.0);
   }
   store_dz(HIDDEN, OUT);
   input_grad(HIDDEN, WIDTH, OUT);

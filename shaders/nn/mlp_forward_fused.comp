@@ -1,7 +1,8 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_EXT_samplerless_texture_functions : require
 // MLP forward, fused: every layer in one dispatch (see mlp_fused.glsl), 8 samples per invocation. The
-// input rows are read as vec4 (stride a multiple of 4, samples up to the next multiple of 8 readable).
+// input rows are read as vec4 texels (stride a multiple of 4, samples up to the next multiple of 8 readable).
 // STORE = 1 keeps what the backward pass needs (A, P, R); inference leaves it out.
 #include "common.glsl"
 #include "mlp.glsl"
@@ -10,7 +11,7 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 10) const uint STORE = 1;
 
-layout(std430, binding = 1) readonly buffer Input { vec4 x4[]; };
+layout(binding = 1) uniform textureBuffer x_rows;
 layout(std430, binding = 2) readonly buffer Modulation { float mod_[]; };
 layout(std430, binding = 3) writeonly buffer A { vec4 a4[]; };
 layout(std430, binding = 4) writeonly buffer P { vec4 p4[]; };
@@ -81,9 +82,8 @@ void main() {
   i0 = 8u * nf_item_index();
   if (i0 >= pc.n) return;
   NF_UNROLL for (uint i = 0; i < IN; ++i) {
-    uint row = (i * pc.stride_in + i0) >> 2u;
-    cur[2u * i] = x4[row];
-    cur[2u * i + 1u] = x4[row + 1u];
+    cur[2u * i] = NF_TEXEL4(x_rows, i, pc.stride_in, i0);
+    cur[2u * i + 1u] = NF_TEXEL4(x_rows, i, pc.stride_in, i0 + 4u);
   }
   dense(0u, IN, WIDTH);
   hidden_activation(0u);

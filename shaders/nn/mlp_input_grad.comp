@@ -1,5 +1,6 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_EXT_samplerless_texture_functions : require
 // MLP, one layer backward to its input: dL/da_in[i] = sum_j W[j][i] dL/dz[j] for inputs [i0, i0 + IB)
 // (i0 = workgroup y * IB), 8 samples per invocation (see mlp_linear for the vec4 access contract).
 #include "common.glsl"
@@ -10,7 +11,7 @@ layout(constant_id = 2) const uint OUT = 64;
 layout(constant_id = 3) const uint IB = 16;
 
 layout(std430, binding = 0) readonly buffer Weights { float w[]; };
-layout(std430, binding = 1) readonly buffer Dz { vec4 dz4[]; };
+layout(binding = 1) uniform textureBuffer dz_rows;
 layout(std430, binding = 2) writeonly buffer DaIn { float da_in[]; };
 
 layout(push_constant) uniform Push {
@@ -26,8 +27,7 @@ void main() {
   vec4 acc[2 * IB];
   [[unroll]] for (uint t = 0; t < 2u * IB; ++t) acc[t] = vec4(0.0);
   for (uint j = 0; j < OUT; ++j) {
-    uint row = (j * pc.stride + s0) >> 2u;
-    vec4 g0 = dz4[row], g1 = dz4[row + 1u];
+    vec4 g0 = NF_TEXEL4(dz_rows, j, pc.stride, s0), g1 = NF_TEXEL4(dz_rows, j, pc.stride, s0 + 4u);
     [[unroll]] for (uint t = 0; t < IB; ++t) {
       float wt = w[j * IN + min(i0 + t, IN - 1u)];
       acc[2u * t] += wt * g0;

@@ -1,10 +1,11 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_EXT_samplerless_texture_functions : require
 // MLP, one layer forward: z = W a + b for outputs [j0, j0 + JB) (j0 = workgroup y * JB) of 8 samples per
 // invocation (two vec4 quads: each weight load serves 8 samples, each activation load JB outputs; on CPU
 // devices loads, not arithmetic, bound this kernel). Stores z ("pre") and, unless NORMALIZE (a modulated
-// hidden layer, finished by mlp_normalize), a = act(z) into a_out. The input rows and "pre" are read and
-// written as vec4: their strides are multiples of 4 and samples up to the next multiple of 8 are
+// hidden layer, finished by mlp_normalize), a = act(z) into a_out. The input rows (texels) and "pre" are read
+// and written as vec4: their strides are multiples of 4 and samples up to the next multiple of 8 are
 // readable (their results are not stored).
 // With TANGENT: the forward-mode derivative of an unmodulated layer instead: the input rows hold the tangent
 // a_dot, z_dot = W a_dot (no bias), and a_out = act'(z) z_dot with z read from "pre" (as stored by the
@@ -23,7 +24,7 @@ layout(constant_id = 7) const uint TANGENT = 0;
 
 layout(std430, binding = 0) readonly buffer Weights { float w[]; };  // [j * IN + i]
 layout(std430, binding = 1) readonly buffer Bias { float b[]; };
-layout(std430, binding = 2) readonly buffer Input { vec4 a_in4[]; };
+layout(binding = 2) uniform textureBuffer a_in_rows;
 layout(std430, binding = 3) buffer Pre { vec4 pre4[]; };  // written, or read with TANGENT
 layout(std430, binding = 4) writeonly buffer Output { float a_out[]; };
 
@@ -42,8 +43,7 @@ void main() {
   [[unroll]] for (uint t = 0; t < JB; ++t)
     acc[2u * t] = acc[2u * t + 1u] = vec4(TANGENT != 0u ? 0.0 : b[min(j0 + t, OUT - 1u)]);
   for (uint i = 0; i < IN; ++i) {
-    uint row = (i * pc.stride_in + i0) >> 2u;
-    vec4 a0 = a_in4[row], a1 = a_in4[row + 1u];
+    vec4 a0 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0), a1 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0 + 4u);
     [[unroll]] for (uint t = 0; t < JB; ++t) {
       float wt = w[min(j0 + t, OUT - 1u) * IN + i];
       acc[2u * t] += wt * a0;

@@ -1,9 +1,10 @@
 #version 460
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_EXT_samplerless_texture_functions : require
 // MLP, one layer's parameter gradients: dW[j][i] += sum_n dz[j][n] a_in[i][n], db[j] += sum_n dz[j][n],
 // for a JB x IB block (j0 = workgroup y * JB, i0 = workgroup z * IB). Invocations along x split the
 // samples (8 at a time: s = 8 id, 8 (id + N), ...), keep the block's sums in private arrays and add them
-// with one atomic per parameter at the end. Rows are read as vec4 (strides multiples of 4); samples
+// with one atomic per parameter at the end. Rows are read as vec4 texels (strides multiples of 4); samples
 // beyond n are masked out. BIAS = 0 leaves the bias gradients alone (the tangent pass of the eikonal term
 // has no bias).
 #include "common.glsl"
@@ -16,8 +17,8 @@ layout(constant_id = 3) const uint JB = 8;
 layout(constant_id = 4) const uint IB = 8;
 layout(constant_id = 5) const uint BIAS = 1;
 
-layout(std430, binding = 0) readonly buffer Dz { vec4 dz4[]; };
-layout(std430, binding = 1) readonly buffer AIn { vec4 a4[]; };
+layout(binding = 0) uniform textureBuffer dz_rows;
+layout(binding = 1) uniform textureBuffer a_rows;
 layout(std430, binding = 2) buffer WeightGrad { NF_ATOMIC_FLOAT_TYPE g_w[]; };
 layout(std430, binding = 3) buffer BiasGrad { NF_ATOMIC_FLOAT_TYPE g_b[]; };
 
@@ -39,14 +40,15 @@ void main() {
     bvec4 m1 = lessThan(uvec4(s0 + 4u) + uvec4(0, 1, 2, 3), uvec4(pc.n));
     vec4 g0[JB], g1[JB];
     [[unroll]] for (uint t = 0; t < JB; ++t) {
-      uint row = (min(j0 + t, OUT - 1u) * pc.stride + s0) >> 2u;
-      g0[t] = mix(vec4(0.0), dz4[row], m0);
-      g1[t] = mix(vec4(0.0), dz4[row + 1u], m1);
+      uint j = min(j0 + t, OUT - 1u);
+      g0[t] = mix(vec4(0.0), NF_TEXEL4(dz_rows, j, pc.stride, s0), m0);
+      g1[t] = mix(vec4(0.0), NF_TEXEL4(dz_rows, j, pc.stride, s0 + 4u), m1);
       acc_b[t] += dot(g0[t], vec4(1.0)) + dot(g1[t], vec4(1.0));
     }
     [[unroll]] for (uint u = 0; u < IB; ++u) {
-      uint row = (min(i0 + u, IN - 1u) * pc.stride_in + s0) >> 2u;
-      vec4 a0 = mix(vec4(0.0), a4[row], m0), a1 = mix(vec4(0.0), a4[row + 1u], m1);
+      uint i = min(i0 + u, IN - 1u);
+      vec4 a0 = mix(vec4(0.0), NF_TEXEL4(a_rows, i, pc.stride_in, s0), m0);
+      vec4 a1 = mix(vec4(0.0), NF_TEXEL4(a_rows, i, pc.stride_in, s0 + 4u), m1);
       [[unroll]] for (uint t = 0; t < JB; ++t) acc[t * IB + u] += dot(g0[t], a0) + dot(g1[t], a1);
     }
   }

@@ -11,6 +11,9 @@ namespace {
 constexpr uint32_t kGroupSize = 64;
 constexpr uint32_t kBlock = 16;     // output (or input) units per invocation in the per-layer kernels
 constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
+// Rows that a kernel only reads are bound as texel buffers (shaders/include/common.glsl, NF_TEXEL4).
+constexpr auto S = gpu::BindingKind::Storage, T = gpu::BindingKind::Texel;
+const std::vector<gpu::BindingKind> kLinearBindings{S, S, T, S, S}, kWeightGradBindings{T, T, S, S};
 
 uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
 
@@ -56,21 +59,20 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     const uint32_t act = uint32_t(hidden ? c.activation : c.output_activation);
     const float omega = float(c.omega(l));
     LayerPrograms p;
-    p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
-                                       std::vector(4, gpu::BindingKind::Storage), sizeof(InputGradPush), grad_group_,
-                                       {in, out, kGradBlock, kGradBlock}});
+    p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas", kWeightGradBindings,
+                                       sizeof(InputGradPush), grad_group_, {in, out, kGradBlock, kGradBlock}});
     if (!fused_) {
-      p.linear = gpu::Program(ctx, {"nn/mlp_linear", std::vector(5, gpu::BindingKind::Storage), sizeof(LinearPush),
+      p.linear = gpu::Program(ctx, {"nn/mlp_linear", kLinearBindings, sizeof(LinearPush),
                                     kGroupSize,
                                     {in, out, kBlock, act, gpu::constant(omega), modulated ? 1u : 0u}});
       if (modulated)
         p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
                                          sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
       p.activation_backward =
-          gpu::Program(ctx, {"nn/mlp_activation_backward", std::vector(6, gpu::BindingKind::Storage),
+          gpu::Program(ctx, {"nn/mlp_activation_backward", {T, T, S, S, S, S},
                              sizeof(ActBackwardPush), kGroupSize,
                              {out, act, gpu::constant(omega), modulated ? 1u : 0u}});
-      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", std::vector(3, gpu::BindingKind::Storage),
+      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {S, T, S},
                                         sizeof(InputGradPush), kGroupSize, {in, out, kBlock}});
     }
     layers_.push_back(std::move(p));
@@ -85,9 +87,10 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     }
     uniform_params_ = uint64_t(param_floats_) * 4 <= std::min<uint64_t>(ctx.info().max_uniform_buffer_range, 65536);
     const std::string variant = uniform_params_ ? "@ubo" : "";
-    auto bindings = [&](uint32_t count) {
-      std::vector<gpu::BindingKind> kinds(count, gpu::BindingKind::Storage);
+    auto bindings = [&](uint32_t count) {  // parameters, the rows read (x or P), the rest
+      std::vector<gpu::BindingKind> kinds(count, S);
       if (uniform_params_) kinds[0] = gpu::BindingKind::Uniform;
+      kinds[1] = T;
       return kinds;
     };
     auto constants = [&](uint32_t flag) {
@@ -279,12 +282,11 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
     if (p.linear_tangent) continue;
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
     const uint32_t act = uint32_t(l < c.hidden_layers ? c.activation : c.output_activation);
-    p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", std::vector(5, gpu::BindingKind::Storage),
-                                           sizeof(LinearPush), kGroupSize,
+    p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", kLinearBindings, sizeof(LinearPush), kGroupSize,
                                            {in, out, kBlock, act, gpu::constant(float(c.omega(l))), 0u, 1u}});
     p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
-                                                std::vector(4, gpu::BindingKind::Storage), sizeof(InputGradPush),
-                                                grad_group_, {in, out, kGradBlock, kGradBlock, 0u}});
+                                                kWeightGradBindings, sizeof(InputGradPush), grad_group_,
+                                                {in, out, kGradBlock, kGradBlock, 0u}});
   }
   // The tangent activations overwrite the stored activations a_ (the weight gradients of jvp_backward read
   // them there); the pre-activations p_ (the ReLU masks) stay.
