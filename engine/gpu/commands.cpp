@@ -137,7 +137,8 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
     NF_ASSERT(b.offset + range <= b.buffer->size(), "program '", desc.shader, "': binding ", i,
               " overruns buffer '", b.buffer->name(), "'");
     const BindingKind kind = desc.bindings[i];
-    const bool texel = kind == BindingKind::Texel;
+    const bool texel = kind == BindingKind::Texel || kind == BindingKind::FloatTexel;
+    const uint64_t texel_bytes = kind == BindingKind::Texel ? 16 : 4;
     const auto& info = ctx_.info();
     const uint64_t align = kind == BindingKind::Uniform ? info.min_uniform_offset_alignment
                            : texel ? info.min_texel_offset_alignment
@@ -145,7 +146,7 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
     NF_ASSERT(b.offset % align == 0, "program '", desc.shader, "': binding ", i, " offset ", b.offset,
               " is not a multiple of the device's alignment ", align);
     const uint64_t limit = kind == BindingKind::Uniform ? info.max_uniform_buffer_range
-                           : texel ? info.max_texel_buffer_elements * 16
+                           : texel ? info.max_texel_buffer_elements * texel_bytes
                                                         : info.max_storage_buffer_range;
     NF_ASSERT(range <= limit, "program '", desc.shader, "': binding ", i, " of ", range,
               " bytes exceeds this device's limit of ", limit, " bytes; split the buffer");
@@ -156,13 +157,13 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
     w.descriptorCount = 1;
     w.descriptorType = descriptor_type(kind);
     if (texel) {
-      NF_ASSERT(b.access == Access::Read && range >= 16, "program '", desc.shader, "': binding ", i,
-                " is a texel buffer: bind at least one vec4 (16 bytes), read only");
+      NF_ASSERT(b.access == Access::Read && range >= texel_bytes, "program '", desc.shader, "': binding ", i,
+                " is a texel buffer: bind at least one texel (", texel_bytes, " bytes), read only");
       VkBufferViewCreateInfo vci{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
       vci.buffer = b.buffer->handle();
-      vci.format = VK_FORMAT_R32G32B32A32_SFLOAT;
+      vci.format = kind == BindingKind::Texel ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R32_SFLOAT;
       vci.offset = b.offset;
-      vci.range = range / 16 * 16;  // whole vec4s
+      vci.range = range / texel_bytes * texel_bytes;  // whole texels
       check(vkCreateBufferView(ctx_.device(), &vci, nullptr, &views[i]), "vkCreateBufferView");
       views_.emplace_back(ctx_.device(), views[i]);
       w.pTexelBufferView = &views[i];

@@ -15,9 +15,10 @@ namespace nf::gpu {
 class Context;
 
 // Storage and Uniform: buffers (GLSL `buffer`, `uniform` blocks). Texel: a read-only uniform texel buffer
-// of vec4s (GLSL `uniform textureBuffer`, RGBA32F, read with texelFetch; out-of-range texels read 0);
-// CPU devices gather texels without the per-invocation loop that their storage-buffer loads take.
-enum class BindingKind { Storage, Uniform, Texel };
+// of vec4s (GLSL `uniform textureBuffer`, RGBA32F, read with texelFetch); FloatTexel: the same of floats
+// (R32F, the value in .x). CPU devices gather texels without the per-invocation loop that their
+// storage-buffer loads take.
+enum class BindingKind { Storage, Uniform, Texel, FloatTexel };
 
 struct ProgramDesc {
   std::string shader;  // embedded name, e.g. "nn/adam" or "nn/dif_grid_backward@cas"
@@ -32,7 +33,8 @@ inline uint32_t constant(float v) { return std::bit_cast<uint32_t>(v); }
 inline VkDescriptorType descriptor_type(BindingKind kind) {
   switch (kind) {
     case BindingKind::Uniform: return VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-    case BindingKind::Texel: return VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+    case BindingKind::Texel:
+    case BindingKind::FloatTexel: return VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
     default: return VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
   }
 }

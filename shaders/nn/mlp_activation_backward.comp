@@ -13,13 +13,13 @@ layout(constant_id = 2) const uint ACT = 1;
 layout(constant_id = 3) const float OMEGA = 30.0;
 layout(constant_id = 4) const uint MODULATED = 0;
 
-// dL/da and "pre" are read as vec4 texels (strides multiples of 4); lanes beyond n compute garbage that is
-// never stored.
+// dL/da and "pre" are read as vec4 texels and dL/dz written as vec4 rows (strides multiples of 4): samples
+// from n to the next multiple of 4 get garbage, which the kernels reading dz mask out.
 layout(binding = 0) uniform textureBuffer da_rows;
 layout(binding = 1) uniform textureBuffer pre_rows;  // z, or nz when modulated
 layout(std430, binding = 2) readonly buffer Modulation { float mod_[]; };
 layout(std430, binding = 3) readonly buffer Rstd { float rstd_in[]; };
-layout(std430, binding = 4) writeonly buffer Dz { float dz[]; };
+layout(std430, binding = 4) writeonly buffer Dz { vec4 dz4[]; };  // whole vec4s: samples up to the next 4
 layout(std430, binding = 5) writeonly buffer DModulation { float d_mod[]; };
 
 layout(push_constant) uniform Push {
@@ -37,7 +37,7 @@ void main() {
     for (uint j = 0; j < OUT; ++j) {
       vec4 u = NF_TEXEL4(pre_rows, j, pc.stride, i0);
       vec4 g = NF_TEXEL4(da_rows, j, pc.stride_da, i0) * mlp_act_derivative(ACT, u, OMEGA);
-      NF_STORE4(dz, j, pc.stride, i0, pc.n, g);
+      NF_ROW4(dz4, j, pc.stride, i0) = g;
     }
     return;
   }
@@ -58,7 +58,7 @@ void main() {
   for (uint j = 0; j < OUT; ++j) {
     vec4 nz = NF_TEXEL4(pre_rows, j, pc.stride, i0);
     vec4 du = NF_TEXEL4(da_rows, j, pc.stride_da, i0) * mlp_act_derivative(ACT, gamma * nz + beta, OMEGA);
-    NF_STORE4(dz, j, pc.stride, i0, pc.n, rstd * (gamma * du - mean_dn - nz * mean_dn_nz));
+    NF_ROW4(dz4, j, pc.stride, i0) = rstd * (gamma * du - mean_dn - nz * mean_dn_nz);
   }
   NF_STORE4(d_mod, 2u * pc.mod_row, pc.stride_mod, i0, pc.n, d_gamma);
   NF_STORE4(d_mod, 2u * pc.mod_row + 1u, pc.stride_mod, i0, pc.n, d_beta);

@@ -10,7 +10,7 @@ layout(constant_id = 1) const uint IN = 64;
 layout(constant_id = 2) const uint OUT = 64;
 layout(constant_id = 3) const uint IB = 16;
 
-layout(std430, binding = 0) readonly buffer Weights { float w[]; };
+layout(binding = 0) uniform textureBuffer w_texels;  // floats (R32F), [j * IN + i]
 layout(binding = 1) uniform textureBuffer dz_rows;
 layout(std430, binding = 2) writeonly buffer DaIn { float da_in[]; };
 
@@ -29,7 +29,7 @@ void main() {
   for (uint j = 0; j < OUT; ++j) {
     vec4 g0 = NF_TEXEL4(dz_rows, j, pc.stride, s0), g1 = NF_TEXEL4(dz_rows, j, pc.stride, s0 + 4u);
     [[unroll]] for (uint t = 0; t < IB; ++t) {
-      float wt = w[j * IN + min(i0 + t, IN - 1u)];
+      float wt = texelFetch(w_texels, int(j * IN + min(i0 + t, IN - 1u))).x;
       acc[2u * t] += wt * g0;
       acc[2u * t + 1u] += wt * g1;
     }

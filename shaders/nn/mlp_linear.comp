@@ -22,7 +22,7 @@ layout(constant_id = 5) const float OMEGA = 30.0;
 layout(constant_id = 6) const uint NORMALIZE = 0;
 layout(constant_id = 7) const uint TANGENT = 0;
 
-layout(std430, binding = 0) readonly buffer Weights { float w[]; };  // [j * IN + i]
+layout(binding = 0) uniform textureBuffer w_texels;  // floats (R32F), [j * IN + i]
 layout(std430, binding = 1) readonly buffer Bias { float b[]; };
 layout(binding = 2) uniform textureBuffer a_in_rows;
 layout(std430, binding = 3) buffer Pre { vec4 pre4[]; };  // written, or read with TANGENT
@@ -45,7 +45,7 @@ void main() {
   for (uint i = 0; i < IN; ++i) {
     vec4 a0 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0), a1 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0 + 4u);
     [[unroll]] for (uint t = 0; t < JB; ++t) {
-      float wt = w[min(j0 + t, OUT - 1u) * IN + i];
+      float wt = texelFetch(w_texels, int(min(j0 + t, OUT - 1u) * IN + i)).x;
       acc[2u * t] += wt * a0;
       acc[2u * t + 1u] += wt * a1;
     }

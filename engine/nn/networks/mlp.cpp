@@ -12,8 +12,8 @@ constexpr uint32_t kGroupSize = 64;
 constexpr uint32_t kBlock = 16;     // output (or input) units per invocation in the per-layer kernels
 constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
 // Rows that a kernel only reads are bound as texel buffers (shaders/include/common.glsl, NF_TEXEL4).
-constexpr auto S = gpu::BindingKind::Storage, T = gpu::BindingKind::Texel;
-const std::vector<gpu::BindingKind> kLinearBindings{S, S, T, S, S}, kWeightGradBindings{T, T, S, S};
+constexpr auto S = gpu::BindingKind::Storage, T = gpu::BindingKind::Texel, F = gpu::BindingKind::FloatTexel;
+const std::vector<gpu::BindingKind> kLinearBindings{F, S, T, S, S}, kWeightGradBindings{T, T, S, S};
 
 uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
 
@@ -72,7 +72,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
           gpu::Program(ctx, {"nn/mlp_activation_backward", {T, T, S, S, S, S},
                              sizeof(ActBackwardPush), kGroupSize,
                              {out, act, gpu::constant(omega), modulated ? 1u : 0u}});
-      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {S, T, S},
+      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {F, T, S},
                                         sizeof(InputGradPush), kGroupSize, {in, out, kBlock}});
     }
     layers_.push_back(std::move(p));
