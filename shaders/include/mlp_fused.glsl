@@ -50,6 +50,9 @@ uint weight_offset(uint l) {
 }
 uint bias_offset(uint l) { return weight_offset(l) + mlp_align(layer_in(l) * layer_out(l)); }
 bool layer_modulated(uint l) { return l >= FIRST_MODULATED && l < HIDDEN; }
+// Whether the forward pass stores hidden layer l's activations A: not for unmodulated ReLU or identity
+// layers, whose weight gradients recompute A = act(P) from the stored P (Mlp::stores_activations).
+bool layer_stores_a(uint l) { return layer_modulated(l) || (ACT != 0u && ACT != 1u); }
 // Modulated layers use omega 1 (see nn/networks/mlp.hpp).
 float layer_omega(uint l) { return layer_modulated(l) ? 1.0 : (l == 0u ? FIRST_OMEGA : HIDDEN_OMEGA); }
 

@@ -3,7 +3,7 @@
 #extension GL_EXT_samplerless_texture_functions : require
 // MLP forward, fused: every layer in one dispatch (see mlp_fused.glsl), 8 samples per invocation. The
 // input rows are read as vec4 texels (stride a multiple of 4, samples up to the next multiple of 8 readable).
-// STORE = 1 keeps what the backward pass needs (A, P, R); inference leaves it out.
+// STORE = 1 keeps what the backward pass needs (P, R, and A where layer_stores_a); inference leaves it out.
 #include "common.glsl"
 #include "mlp.glsl"
 #include "mlp_fused.glsl"
@@ -72,8 +72,10 @@ void hidden_activation(uint l) {
       uint row = ((l * WIDTH + j) * pc.stride + i0) >> 2u;
       p4[row] = z[2u * j];
       p4[row + 1u] = z[2u * j + 1u];
-      a4[row] = cur[2u * j];
-      a4[row + 1u] = cur[2u * j + 1u];
+      if (layer_stores_a(l)) {
+        a4[row] = cur[2u * j];
+        a4[row + 1u] = cur[2u * j + 1u];
+      }
     }
   }
 }

@@ -6,7 +6,8 @@
 // samples (8 at a time: s = 8 id, 8 (id + N), ...), keep the block's sums in private arrays and add them
 // with one atomic per parameter at the end. Rows are read as vec4 texels (strides multiples of 4); samples
 // beyond n are masked out. BIAS = 0 leaves the bias gradients alone (the tangent pass of the eikonal term
-// has no bias).
+// has no bias). RELU_IN = 1: a_in holds pre-activations and the input is their ReLU (the fused forward
+// stores P, not A, for unmodulated ReLU layers).
 #include "common.glsl"
 #include "atomics.glsl"
 
@@ -16,6 +17,7 @@ layout(constant_id = 2) const uint OUT = 64;
 layout(constant_id = 3) const uint JB = 8;
 layout(constant_id = 4) const uint IB = 8;
 layout(constant_id = 5) const uint BIAS = 1;
+layout(constant_id = 6) const uint RELU_IN = 0;
 
 layout(binding = 0) uniform textureBuffer dz_rows;
 layout(binding = 1) uniform textureBuffer a_rows;
@@ -47,8 +49,10 @@ void main() {
     }
     [[unroll]] for (uint u = 0; u < IB; ++u) {
       uint i = min(i0 + u, IN - 1u);
-      vec4 a0 = mix(vec4(0.0), NF_TEXEL4(a_rows, i, pc.stride_in, s0), m0);
-      vec4 a1 = mix(vec4(0.0), NF_TEXEL4(a_rows, i, pc.stride_in, s0 + 4u), m1);
+      vec4 a0 = NF_TEXEL4(a_rows, i, pc.stride_in, s0), a1 = NF_TEXEL4(a_rows, i, pc.stride_in, s0 + 4u);
+      if (RELU_IN != 0u) a0 = max(a0, vec4(0.0)), a1 = max(a1, vec4(0.0));
+      a0 = mix(vec4(0.0), a0, m0);
+      a1 = mix(vec4(0.0), a1, m1);
       [[unroll]] for (uint t = 0; t < JB; ++t) acc[t * IB + u] += dot(g0[t], a0) + dot(g1[t], a1);
     }
   }

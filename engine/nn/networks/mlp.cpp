@@ -59,8 +59,10 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     const uint32_t act = uint32_t(hidden ? c.activation : c.output_activation);
     const float omega = float(c.omega(l));
     LayerPrograms p;
+    const uint32_t relu_in = l > 0 && !stores_activations(l - 1) && c.activation == Activation::Relu;
     p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas", kWeightGradBindings,
-                                       sizeof(InputGradPush), grad_group_, {in, out, kGradBlock, kGradBlock}});
+                                       sizeof(InputGradPush), grad_group_,
+                                       {in, out, kGradBlock, kGradBlock, 1u, relu_in}});
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", kLinearBindings, sizeof(LinearPush),
                                     kGroupSize,
@@ -113,6 +115,11 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                               constants(flag)};
     }
   }
+}
+
+bool Mlp::stores_activations(uint32_t l) const {
+  const auto act = config_.activation;
+  return !fused_ || config_.is_modulated(l) || (act != Activation::None && act != Activation::Relu);
 }
 
 gpu::Program& Mlp::fused_program(bool backward, bool flag) {
@@ -355,7 +362,11 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
   for (uint32_t l = 0; l < c.layers(); ++l) {
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
     const uint32_t split = cpu ? 1 : std::max<uint32_t>(1, std::min<uint32_t>(64, octets / 256));
-    const gpu::Bind a_in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
+    // The layer's input: x, the previous layer's activations, or (tangent: its tangents, also in a_) its
+    // pre-activations where the forward pass did not store the activations (the kernel applies the ReLU).
+    const gpu::Bind a_in = l == 0 ? gpu::Bind::in(*x.buffer)
+                           : rows(tangent || stores_activations(l - 1) ? a_ : p_, uint64_t(l - 1) * c.width, c.width,
+                                  gpu::Access::Read);
     cmd.dispatch(tangent ? layers_[l].weight_grad_tangent : layers_[l].weight_grad,
                  gpu::Groups{split, ceil_div(out, kGradBlock), ceil_div(in, kGradBlock)},
                  {rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), a_in,
