@@ -38,6 +38,19 @@ uint nf_item_index() {
 // subgroup's invocations (the MLP's weight gradients ran 2.3x faster; apps/bench/README.md).
 #define NF_TEXEL4(tex, row, stride, i0) texelFetch(tex, int(((row) * (stride) + (i0)) >> 2u))
 
+// Masked store of a row's samples [i0, i0 + 4) (those beyond n untouched) into a vec4[] buffer: one vec4
+// store for a whole quad, scalar stores for the last, partial one.
+#define NF_STORE_ROW4(buf4, row, stride, i0, n, v)                                   \
+  {                                                                                  \
+    uint nf_r_ = ((row) * (stride) + (i0)) >> 2u;                                    \
+    if ((i0) + 4u <= (n)) {                                                          \
+      buf4[nf_r_] = (v);                                                             \
+    } else {                                                                         \
+      for (uint nf_s_ = 0u; nf_s_ < 4u; ++nf_s_)                                     \
+        if ((i0) + nf_s_ < (n)) buf4[nf_r_][nf_s_] = (v)[nf_s_];                     \
+    }                                                                                \
+  }
+
 vec4 nf_mask4(vec4 v, uint i0, uint n) {
   return i0 + 4u <= n ? v : mix(vec4(0.0), v, lessThan(uvec4(i0) + uvec4(0u, 1u, 2u, 3u), uvec4(n)));
 }

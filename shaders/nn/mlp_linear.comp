@@ -21,8 +21,9 @@ layout(constant_id = 4) const uint ACT = 1;
 layout(constant_id = 5) const float OMEGA = 30.0;
 layout(constant_id = 6) const uint NORMALIZE = 0;
 layout(constant_id = 7) const uint TANGENT = 0;
+layout(constant_id = 8) const uint W4 = 0;  // weights as RGBA texels, four inputs each (IN a multiple of 4)
 
-layout(binding = 0) uniform textureBuffer w_texels;  // floats (R32F), [j * IN + i]
+layout(binding = 0) uniform textureBuffer w_texels;  // [j * IN + i]: floats (R32F), or vec4s when W4
 layout(std430, binding = 1) readonly buffer Bias { float b[]; };
 layout(binding = 2) uniform textureBuffer a_in_rows;
 layout(std430, binding = 3) buffer Pre { vec4 pre4[]; };  // written, or read with TANGENT
@@ -42,12 +43,27 @@ void main() {
   vec4 acc[2 * JB];
   [[unroll]] for (uint t = 0; t < JB; ++t)
     acc[2u * t] = acc[2u * t + 1u] = vec4(TANGENT != 0u ? 0.0 : b[min(j0 + t, OUT - 1u)]);
-  for (uint i = 0; i < IN; ++i) {
-    vec4 a0 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0), a1 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0 + 4u);
-    [[unroll]] for (uint t = 0; t < JB; ++t) {
-      float wt = texelFetch(w_texels, int(min(j0 + t, OUT - 1u) * IN + i)).x;
-      acc[2u * t] += wt * a0;
-      acc[2u * t + 1u] += wt * a1;
+  if (W4 != 0u) {  // one weight load per four inputs
+    for (uint i = 0; i < IN; i += 4u) {
+      vec4 a[8];
+      [[unroll]] for (uint k = 0; k < 4u; ++k) {
+        a[2u * k] = NF_TEXEL4(a_in_rows, i + k, pc.stride_in, i0);
+        a[2u * k + 1u] = NF_TEXEL4(a_in_rows, i + k, pc.stride_in, i0 + 4u);
+      }
+      [[unroll]] for (uint t = 0; t < JB; ++t) {
+        vec4 wt = texelFetch(w_texels, int((min(j0 + t, OUT - 1u) * IN + i) >> 2u));
+        acc[2u * t] += wt.x * a[0] + wt.y * a[2] + wt.z * a[4] + wt.w * a[6];
+        acc[2u * t + 1u] += wt.x * a[1] + wt.y * a[3] + wt.z * a[5] + wt.w * a[7];
+      }
+    }
+  } else {
+    for (uint i = 0; i < IN; ++i) {
+      vec4 a0 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0), a1 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0 + 4u);
+      [[unroll]] for (uint t = 0; t < JB; ++t) {
+        float wt = texelFetch(w_texels, int(min(j0 + t, OUT - 1u) * IN + i)).x;
+        acc[2u * t] += wt * a0;
+        acc[2u * t + 1u] += wt * a1;
+      }
     }
   }
   [[unroll]] for (uint t = 0; t < JB; ++t) {

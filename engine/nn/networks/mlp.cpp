@@ -13,7 +13,10 @@ constexpr uint32_t kBlock = 16;     // output (or input) units per invocation in
 constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
 // Rows that a kernel only reads are bound as texel buffers (shaders/include/common.glsl, NF_TEXEL4).
 constexpr auto S = gpu::BindingKind::Storage, T = gpu::BindingKind::Texel, F = gpu::BindingKind::FloatTexel;
-const std::vector<gpu::BindingKind> kLinearBindings{F, S, T, S, S}, kWeightGradBindings{T, T, S, S};
+const std::vector<gpu::BindingKind> kWeightGradBindings{T, T, S, S};
+// Weights as vec4 texels (four inputs each) when the input count allows, else as float texels.
+uint32_t weights_as_vec4(uint32_t in) { return in % 4 == 0 ? 1u : 0u; }
+std::vector<gpu::BindingKind> linear_bindings(uint32_t in) { return {weights_as_vec4(in) ? T : F, S, T, S, S}; }
 
 uint32_t ceil_div(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }
 
@@ -64,9 +67,9 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                                        sizeof(InputGradPush), grad_group_,
                                        {in, out, kGradBlock, kGradBlock, 1u, relu_in}});
     if (!fused_) {
-      p.linear = gpu::Program(ctx, {"nn/mlp_linear", kLinearBindings, sizeof(LinearPush),
-                                    kGroupSize,
-                                    {in, out, kBlock, act, gpu::constant(omega), modulated ? 1u : 0u}});
+      p.linear = gpu::Program(ctx, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
+                                    {in, out, kBlock, act, gpu::constant(omega), modulated ? 1u : 0u, 0u,
+                                     weights_as_vec4(in)}});
       if (modulated)
         p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
                                          sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
@@ -74,8 +77,12 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
           gpu::Program(ctx, {"nn/mlp_activation_backward", {T, T, S, S, S, S},
                              sizeof(ActBackwardPush), kGroupSize,
                              {out, act, gpu::constant(omega), modulated ? 1u : 0u}});
-      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {F, T, S},
-                                        sizeof(InputGradPush), kGroupSize, {in, out, kBlock}});
+      // Into an unmodulated hidden layer, the input gradient goes on through its activation (DERIVATIVE).
+      const uint32_t derivative = l > 0 && !c.is_modulated(l - 1);
+      p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {weights_as_vec4(in) ? T : F, T, S, T},
+                                        sizeof(InputGradPush), kGroupSize,
+                                        {in, out, kBlock, weights_as_vec4(in), derivative, uint32_t(c.activation),
+                                         gpu::constant(l > 0 ? float(c.omega(l - 1)) : 1.0f)}});
     }
     layers_.push_back(std::move(p));
   }
@@ -289,8 +296,9 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
     if (p.linear_tangent) continue;
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
     const uint32_t act = uint32_t(l < c.hidden_layers ? c.activation : c.output_activation);
-    p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", kLinearBindings, sizeof(LinearPush), kGroupSize,
-                                           {in, out, kBlock, act, gpu::constant(float(c.omega(l))), 0u, 1u}});
+    p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
+                                           {in, out, kBlock, act, gpu::constant(float(c.omega(l))), 0u, 1u,
+                                            weights_as_vec4(in)}});
     p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
                                                 kWeightGradBindings, sizeof(InputGradPush), grad_group_,
                                                 {in, out, kGradBlock, kGradBlock, 0u}});
@@ -326,6 +334,8 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
                           uint32_t n, bool param_grads, bool tangent) {
   NF_ASSERT(x.dims == in_ && d_y.dims == out_, "MLP backward: wrong operand dims");
   NF_ASSERT(!d_x.buffer || (d_x.dims == in_), "MLP backward: d_x has the wrong dims");
+  NF_ASSERT(!d_x.buffer || d_x.stride % 4 == 0, "MLP backward: d_x's stride ", d_x.stride,
+            " is not a multiple of 4 (use a BatchBuffer)");
   const auto& c = config_;
   const uint32_t quads = ceil_div(n, 4), octets = ceil_div(n, 8), h = c.hidden_layers;
   if (fused_) {
@@ -341,18 +351,25 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
       const bool hidden = l < h, modulated = c.is_modulated(l);
       auto& p = layers_[l];
       const gpu::Bind da = hidden ? gpu::Bind::in(da_) : gpu::Bind::in(*d_y.buffer);
-      cmd.dispatch(p.activation_backward, gpu::Groups::linear(quads, kGroupSize),
-                   {da, rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read), gpu::Bind::in(*mod_.buffer),
-                    modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_),
-                    rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Write),
-                    modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_)},
-                   ActBackwardPush{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride,
-                                   modulated ? l - c.first_modulated() : 0});
+      // An unmodulated hidden layer's dz came from the next layer's input gradient (DERIVATIVE).
+      if (!hidden || modulated)
+        cmd.dispatch(p.activation_backward, gpu::Groups::linear(quads, kGroupSize),
+                     {da, rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read), gpu::Bind::in(*mod_.buffer),
+                      modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_),
+                      rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Write),
+                      modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_)},
+                     ActBackwardPush{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride,
+                                     modulated ? l - c.first_modulated() : 0});
       if (l == 0 && !d_x.buffer) continue;
-      const gpu::Bind target = l == 0 ? gpu::Bind::out(*d_x.buffer) : gpu::Bind::out(da_);
+      const bool derivative = l > 0 && !c.is_modulated(l - 1);
+      const gpu::Bind target = l == 0      ? gpu::Bind::out(*d_x.buffer)
+                               : derivative ? rows(dz_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Write)
+                                            : gpu::Bind::out(da_);
       cmd.dispatch(p.input_grad, gpu::Groups{ceil_div(octets, kGroupSize), ceil_div(in, kBlock), 1},
                    {store().bind_values(block_index(2 * l), gpu::Access::Read),
-                    rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), target},
+                    rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), target,
+                    derivative ? rows(p_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read)
+                               : gpu::Bind::in(unused_)},
                    InputGradPush{n, capacity_, l == 0 ? d_x.stride : capacity_});
     }
   }
