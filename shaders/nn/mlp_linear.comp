@@ -22,6 +22,8 @@ layout(constant_id = 5) const float OMEGA = 30.0;
 layout(constant_id = 6) const uint NORMALIZE = 0;
 layout(constant_id = 7) const uint TANGENT = 0;
 layout(constant_id = 8) const uint W4 = 0;  // weights as RGBA texels, four inputs each (IN a multiple of 4)
+layout(constant_id = 9) const uint RELU_IN = 0;  // the input rows are pre-activations: use their ReLU
+layout(constant_id = 10) const uint STORE_A = 1;  // 0: store z only (Mlp::stores_activations)
 
 layout(binding = 0) uniform textureBuffer w_texels;  // [j * IN + i]: floats (R32F), or vec4s when W4
 layout(std430, binding = 1) readonly buffer Bias { float b[]; };
@@ -50,6 +52,7 @@ void main() {
         a[2u * k] = NF_TEXEL4(a_in_rows, i + k, pc.stride_in, i0);
         a[2u * k + 1u] = NF_TEXEL4(a_in_rows, i + k, pc.stride_in, i0 + 4u);
       }
+      if (RELU_IN != 0u) [[unroll]] for (uint k = 0; k < 8u; ++k) a[k] = max(a[k], vec4(0.0));
       [[unroll]] for (uint t = 0; t < JB; ++t) {
         vec4 wt = texelFetch(w_texels, int((min(j0 + t, OUT - 1u) * IN + i) >> 2u));
         acc[2u * t] += wt.x * a[0] + wt.y * a[2] + wt.z * a[4] + wt.w * a[6];
@@ -59,6 +62,7 @@ void main() {
   } else {
     for (uint i = 0; i < IN; ++i) {
       vec4 a0 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0), a1 = NF_TEXEL4(a_in_rows, i, pc.stride_in, i0 + 4u);
+      if (RELU_IN != 0u) a0 = max(a0, vec4(0.0)), a1 = max(a1, vec4(0.0));
       [[unroll]] for (uint t = 0; t < JB; ++t) {
         float wt = texelFetch(w_texels, int(min(j0 + t, OUT - 1u) * IN + i)).x;
         acc[2u * t] += wt * a0;
@@ -77,7 +81,7 @@ void main() {
     }
     pre4[row] = acc[2u * t];
     pre4[row + 1u] = acc[2u * t + 1u];
-    if (NORMALIZE == 0u) {
+    if (NORMALIZE == 0u && STORE_A != 0u) {
       NF_STORE4(a_out, j, pc.stride_out, i0, pc.n, mlp_act(ACT, acc[2u * t], OMEGA));
       NF_STORE4(a_out, j, pc.stride_out, i0 + 4u, pc.n, mlp_act(ACT, acc[2u * t + 1u], OMEGA));
     }

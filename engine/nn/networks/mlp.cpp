@@ -69,7 +69,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
                                     {in, out, kBlock, act, gpu::constant(omega), modulated ? 1u : 0u, 0u,
-                                     weights_as_vec4(in)}});
+                                     weights_as_vec4(in), relu_in, !hidden || stores_activations(l) ? 1u : 0u}});
       if (modulated)
         p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
                                          sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
@@ -126,7 +126,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
 
 bool Mlp::stores_activations(uint32_t l) const {
   const auto act = config_.activation;
-  return !fused_ || config_.is_modulated(l) || (act != Activation::None && act != Activation::Relu);
+  return config_.is_modulated(l) || (act != Activation::None && act != Activation::Relu);
 }
 
 gpu::Program& Mlp::fused_program(bool backward, bool flag) {
@@ -252,9 +252,14 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
     const bool hidden = l < c.hidden_layers;
     const uint32_t out = c.out_dims(l, out_);
     auto& p = layers_[l];
-    const gpu::Bind in = l == 0 ? gpu::Bind::in(*x.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
+    // Hidden layers whose activations are not stored pass on their pre-activations (RELU_IN applies the ReLU).
+    const gpu::Bind in = l == 0 ? gpu::Bind::in(*x.buffer)
+                                : rows(stores_activations(l - 1) ? a_ : p_, uint64_t(l - 1) * c.width, c.width,
+                                       gpu::Access::Read);
     const gpu::Bind pre = rows(p_, uint64_t(l) * c.width, out, gpu::Access::Write);
-    const gpu::Bind a_out = hidden ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write) : gpu::Bind::out(*y.buffer);
+    const gpu::Bind a_out = !hidden                 ? gpu::Bind::out(*y.buffer)
+                            : stores_activations(l) ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write)
+                                                    : gpu::Bind::out(unused_);
     cmd.dispatch(p.linear, gpu::Groups{ceil_div(octets, kGroupSize), ceil_div(out, kBlock), 1},
                  {store().bind_values(block_index(2 * l), gpu::Access::Read),
                   store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in, pre, a_out},

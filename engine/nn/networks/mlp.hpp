@@ -98,8 +98,8 @@ class Mlp final : public Module {
     gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
   };
   gpu::Program& fused_program(bool backward, bool flag);
-  // Whether the forward pass stores hidden layer l's activations in a_: the fused path leaves them out for
-  // unmodulated ReLU and identity layers (their weight gradients read P; mlp_fused.glsl, layer_stores_a).
+  // Whether the forward pass stores hidden layer l's activations in a_: not for unmodulated ReLU and identity
+  // layers, whose readers take P and apply the ReLU themselves (RELU_IN; mlp_fused.glsl, layer_stores_a).
   bool stores_activations(uint32_t l) const;
   gpu::Bind fused_params() const;  // binding 0 of the fused kernels
   gpu::Bind rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const;
