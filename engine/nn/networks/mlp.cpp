@@ -9,7 +9,7 @@ namespace nf::nn {
 namespace {
 
 constexpr uint32_t kGroupSize = 64;
-constexpr uint32_t kBlock = 16;     // output (or input) units per invocation in the per-layer kernels
+constexpr uint32_t kBlock = 32;     // output (or input) units per invocation in the per-layer kernels
 constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
 // Rows that a kernel only reads are bound as texel buffers (shaders/include/common.glsl, NF_TEXEL4).
 constexpr auto S = gpu::BindingKind::Storage, T = gpu::BindingKind::Texel, F = gpu::BindingKind::FloatTexel;
