@@ -141,12 +141,12 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
     const uint64_t texel_bytes = kind == BindingKind::Texel ? 16 : 4;
     const auto& info = ctx_.info();
     const uint64_t align = kind == BindingKind::Uniform ? info.min_uniform_offset_alignment
-                           : texel ? info.min_texel_offset_alignment
+                           : texel                      ? info.min_texel_offset_alignment
                                                         : info.min_storage_offset_alignment;
     NF_ASSERT(b.offset % align == 0, "program '", desc.shader, "': binding ", i, " offset ", b.offset,
               " is not a multiple of the device's alignment ", align);
     const uint64_t limit = kind == BindingKind::Uniform ? info.max_uniform_buffer_range
-                           : texel ? info.max_texel_buffer_elements * texel_bytes
+                           : texel                      ? info.max_texel_buffer_elements * texel_bytes
                                                         : info.max_storage_buffer_range;
     NF_ASSERT(range <= limit, "program '", desc.shader, "': binding ", i, " of ", range,
               " bytes exceeds this device's limit of ", limit, " bytes; split the buffer");
