@@ -2,12 +2,13 @@
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_EXT_samplerless_texture_functions : require
 // MLP, one layer's parameter gradients: dW[j][i] += sum_n dz[j][n] a_in[i][n], db[j] += sum_n dz[j][n],
-// for a JB x IB block (j0 = workgroup y * JB, i0 = workgroup z * IB). Invocations along x split the
-// samples (8 at a time: s = 8 id, 8 (id + N), ...), keep the block's sums in private arrays and add them
-// with one atomic per parameter at the end. Rows are read as vec4 texels (strides multiples of 4); samples
+// for a JB x IB block (j0 = workgroup x * JB, i0 = workgroup y * IB) over the samples of chunk z
+// ([z chunk, (z + 1) chunk); z varies slowest, so a CPU device runs every block of one chunk while the
+// chunk's rows are in its cache). A workgroup's invocations take 8 samples at a time in turn, keep the
+// block's sums in private arrays and add them with one atomic per parameter at the end. Rows are read as vec4 texels (strides multiples of 4); samples
 // beyond n are masked out. BIAS = 0 leaves the bias gradients alone (the tangent pass of the eikonal term
 // has no bias). RELU_IN = 1: a_in holds pre-activations and the input is their ReLU (the fused forward
-// stores P, not A, for unmodulated ReLU layers).
+// stores P, not A, for unmodulated ReLU and identity layers).
 #include "common.glsl"
 #include "atomics.glsl"
 
@@ -28,15 +29,16 @@ layout(push_constant) uniform Push {
   uint n;
   uint stride;     // of dz, multiple of 4
   uint stride_in;  // of a_in, multiple of 4
+  uint chunk;      // samples per workgroup along z, a multiple of 8 x the workgroup size
 } pc;
 
 void main() {
-  uint j0 = gl_WorkGroupID.y * JB, i0 = gl_WorkGroupID.z * IB;
+  uint j0 = gl_WorkGroupID.x * JB, i0 = gl_WorkGroupID.y * IB;
   float acc[JB * IB], acc_b[JB];
   [[unroll]] for (uint k = 0; k < JB * IB; ++k) acc[k] = 0.0;
   [[unroll]] for (uint t = 0; t < JB; ++t) acc_b[t] = 0.0;
-  uint invocations = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
-  for (uint s0 = 8u * gl_GlobalInvocationID.x; s0 < pc.n; s0 += 8u * invocations) {
+  uint end = min(pc.n, (gl_WorkGroupID.z + 1u) * pc.chunk);
+  for (uint s0 = gl_WorkGroupID.z * pc.chunk + 8u * gl_LocalInvocationID.x; s0 < end; s0 += 8u * gl_WorkGroupSize.x) {
     // Selected, not multiplied: rows beyond n may hold anything, NaN included.
     bvec4 m0 = lessThan(uvec4(s0) + uvec4(0, 1, 2, 3), uvec4(pc.n));
     bvec4 m1 = lessThan(uvec4(s0 + 4u) + uvec4(0, 1, 2, 3), uvec4(pc.n));
@@ -61,6 +63,6 @@ void main() {
     if (j >= OUT) continue;
     [[unroll]] for (uint u = 0; u < IB; ++u)
       if (i0 + u < IN) NF_ATOMIC_ADD(g_w, j * IN + i0 + u, acc[t * IB + u]);
-    if (BIAS != 0u && gl_WorkGroupID.z == 0u) NF_ATOMIC_ADD(g_b, j, acc_b[t]);
+    if (BIAS != 0u && gl_WorkGroupID.y == 0u) NF_ATOMIC_ADD(g_b, j, acc_b[t]);
   }
 }

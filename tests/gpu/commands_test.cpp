@@ -67,25 +67,25 @@ TEST_F(GpuTest, StreamReusesSlotsAndTimestampsMeasure) {
 // Texel-buffer bindings (BindingKind::Texel): the view starts at the binding's offset, views are made per
 // dispatch and recycled by begin(), and a misaligned offset or a write through one is refused with a
 // message naming the program. The kernel: the MLP's weight gradient, dW[j][i] = sum_s dz[j][s] a[i][s], which
-// reads both operands as vec4 texels.
+// reads both operands as vec4 texels, here over 200 samples in four chunks of 64 (the last one partial).
 TEST_F(GpuTest, TexelBindingsReadFromTheirOffsetAndAreChecked) {
-  constexpr uint32_t n = 8, dims = 4;
+  constexpr uint32_t n = 200, dims = 4;
   const Program p(ctx(), {"nn/mlp_weight_grad",
                           {BindingKind::Texel, BindingKind::Texel, BindingKind::Storage, BindingKind::Storage},
-                          12, 8, {dims, dims, 8, 8}});
+                          16, 8, {dims, dims, 8, 8}});
   std::vector<float> dz(dims * n), a(64 + dims * n, 1e9f);  // a's rows start 64 floats (256 bytes) in
   for (uint32_t k = 0; k < dims * n; ++k) dz[k] = float(k % 5) - 2.0f, a[64 + k] = 0.25f * float(k % 7);
   Buffer dz_buf(ctx(), dz.size() * 4, "dz"), a_buf(ctx(), a.size() * 4, "a");
   Buffer g_w(ctx(), dims * dims * 4, "dW"), g_b(ctx(), dims * 4, "db");
   dz_buf.upload(std::span<const float>(dz));
   a_buf.upload(std::span<const float>(a));
-  const struct { uint32_t n, stride, stride_in; } push{n, n, n};
+  const struct { uint32_t n, stride, stride_in, chunk; } push{n, n, n, 64};  // 64 = 8 x the workgroup size
   Stream stream(ctx());
   for (int round = 0; round < 2; ++round) {  // the second recording reuses the list: new views
     CommandList& cmd = stream.begin();
     cmd.fill(g_w, 0);
     cmd.fill(g_b, 0);
-    cmd.dispatch(p, Groups{1, 1, 1}, {Bind::in(dz_buf), Bind::in(a_buf, 256), Bind::inout(g_w), Bind::inout(g_b)},
+    cmd.dispatch(p, Groups{1, 1, 4}, {Bind::in(dz_buf), Bind::in(a_buf, 256), Bind::inout(g_w), Bind::inout(g_b)},
                  push);
     stream.submit();
     stream.wait();
@@ -95,7 +95,7 @@ TEST_F(GpuTest, TexelBindingsReadFromTheirOffsetAndAreChecked) {
     for (uint32_t i = 0; i < dims; ++i) {
       double want = 0;
       for (uint32_t s = 0; s < n; ++s) want += double(dz[j * n + s]) * a[64 + i * n + s];
-      EXPECT_NEAR(got[j * dims + i], want, 1e-4) << "dW[" << j << "][" << i << "]";
+      EXPECT_NEAR(got[j * dims + i], want, 1e-3) << "dW[" << j << "][" << i << "]";
     }
   CommandList& cmd = stream.begin();
   try {

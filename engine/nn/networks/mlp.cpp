@@ -11,6 +11,7 @@ namespace {
 constexpr uint32_t kGroupSize = 64;
 constexpr uint32_t kBlock = 32;     // output (or input) units per invocation in the per-layer kernels
 constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
+constexpr uint32_t kGradChunkCpu = 8192;  // samples per weight-gradient workgroup on CPU devices
 // Rows that a kernel only reads are bound as texel buffers (shaders/include/common.glsl, NF_TEXEL4).
 constexpr auto S = gpu::BindingKind::Storage, T = gpu::BindingKind::Texel, F = gpu::BindingKind::FloatTexel;
 const std::vector<gpu::BindingKind> kWeightGradBindings{T, T, S, S};
@@ -31,6 +32,9 @@ struct ActBackwardPush {
 };
 struct InputGradPush {
   uint32_t n, stride, stride_in;
+};
+struct WeightGradPush {
+  uint32_t n, stride, stride_in, chunk;
 };
 struct FusedForwardPush {
   uint32_t n, stride_in, stride, stride_mod, stride_y;
@@ -64,7 +68,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     LayerPrograms p;
     const uint32_t relu_in = l > 0 && !stores_activations(l - 1) && c.activation == Activation::Relu;
     p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas", kWeightGradBindings,
-                                       sizeof(InputGradPush), grad_group_,
+                                       sizeof(WeightGradPush), grad_group_,
                                        {in, out, kGradBlock, kGradBlock, 1u, relu_in}});
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
@@ -305,7 +309,7 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
                                            {in, out, kBlock, act, gpu::constant(float(c.omega(l))), 0u, 1u,
                                             weights_as_vec4(in)}});
     p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
-                                                kWeightGradBindings, sizeof(InputGradPush), grad_group_,
+                                                kWeightGradBindings, sizeof(WeightGradPush), grad_group_,
                                                 {in, out, kGradBlock, kGradBlock, 0u}});
   }
   // The tangent activations overwrite the stored activations a_ (the weight gradients of jvp_backward read
@@ -379,22 +383,28 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
     }
   }
   if (!param_grads) return;
-  // Weight gradients: a reduction over samples per layer.
+  // Weight gradients: a reduction over samples per layer, in chunks of samples: on CPU devices of
+  // kGradChunkCpu (a chunk's rows stay in the cache while every block of weights reads them), on GPUs up to
+  // 64 chunks for parallelism.
   const bool cpu = ctx_.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  const uint32_t pass = 8 * grad_group_;  // samples a workgroup takes at a time
+  const uint32_t wanted = cpu ? ceil_div(n, kGradChunkCpu) : std::max<uint32_t>(1, std::min<uint32_t>(64, octets / 256));
+  const uint32_t chunk = std::max<uint32_t>(1, ceil_div(ceil_div(n, wanted), pass)) * pass;
+  const uint32_t chunks = std::max<uint32_t>(1, ceil_div(n, chunk));
   for (uint32_t l = 0; l < c.layers(); ++l) {
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
-    const uint32_t split = cpu ? 1 : std::max<uint32_t>(1, std::min<uint32_t>(64, octets / 256));
+
     // The layer's input: x, the previous layer's activations, or (tangent: its tangents, also in a_) its
     // pre-activations where the forward pass did not store the activations (the kernel applies the ReLU).
     const gpu::Bind a_in = l == 0 ? gpu::Bind::in(*x.buffer)
                            : rows(tangent || stores_activations(l - 1) ? a_ : p_, uint64_t(l - 1) * c.width, c.width,
                                   gpu::Access::Read);
     cmd.dispatch(tangent ? layers_[l].weight_grad_tangent : layers_[l].weight_grad,
-                 gpu::Groups{split, ceil_div(out, kGradBlock), ceil_div(in, kGradBlock)},
+                 gpu::Groups{ceil_div(out, kGradBlock), ceil_div(in, kGradBlock), chunks},
                  {rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), a_in,
                   store().bind_gradients(block_index(2 * l), gpu::Access::ReadWrite),
                   store().bind_gradients(block_index(2 * l + 1), gpu::Access::ReadWrite)},
-                 InputGradPush{n, capacity_, l == 0 ? x.stride : capacity_});
+                 WeightGradPush{n, capacity_, l == 0 ? x.stride : capacity_, chunk});
   }
 }
 
