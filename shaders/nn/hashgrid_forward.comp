@@ -1,4 +1,5 @@
 #version 460
+#extension GL_EXT_samplerless_texture_functions : require
 // Multiresolution hash encoding, forward: F[l * FEATURES + f] = sum over corners of weight * table value.
 // With TANGENT, the forward-mode derivative along the tangent x_dot instead (the encoding is linear in the
 // table): F_dot[l * FEATURES + f] = sum over corners of (dweight/dx . x_dot) * table value.
@@ -11,8 +12,8 @@ layout(constant_id = 2) const uint LEVELS = 16;
 layout(constant_id = 3) const uint FEATURES = 2;  // per level
 layout(constant_id = 4) const uint TANGENT = 0;
 
-layout(std430, binding = 0) readonly buffer Table { float table[]; };
-layout(std430, binding = 1) readonly buffer Levels { uvec4 levels[]; };
+layout(binding = 0) uniform textureBuffer table_texels;  // floats (R32F): gathered, see common.glsl
+layout(std140, binding = 1) uniform Levels { uvec4 levels[LEVELS]; };  // uniform: a gather, not a lane loop
 layout(std430, binding = 2) readonly buffer Input { float x[]; };
 layout(std430, binding = 3) writeonly buffer Features { float features[]; };
 layout(std430, binding = 4) readonly buffer Tangent { float x_dot[]; };  // TANGENT: DIMS x stride_t
@@ -39,7 +40,7 @@ void main() {
     for (uint k = 0; k < 8u; ++k) weight[k] = TANGENT != 0u ? dot(h.dweight[k], t) : h.weight[k];
     for (uint f = 0; f < FEATURES; ++f) {
       float v = 0.0;
-      for (uint k = 0; k < (1u << DIMS); ++k) v += weight[k] * table[h.entry[k] * FEATURES + f];
+      for (uint k = 0; k < (1u << DIMS); ++k) v += weight[k] * texelFetch(table_texels, int(h.entry[k] * FEATURES + f)).x;
       features[(l * FEATURES + f) * pc.stride_f + i] = v;
     }
   }

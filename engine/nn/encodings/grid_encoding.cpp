@@ -27,10 +27,13 @@ GridEncoding::GridEncoding(gpu::Context& ctx, uint32_t dims, std::string name, c
     return c;
   };
   const auto forward = kernel + "_forward";
-  forward_ = gpu::Program(ctx, {forward, std::vector(5, gpu::BindingKind::Storage), sizeof(ForwardPush), kGroupSize,
-                                with({0})});
-  jvp_ = gpu::Program(ctx, {forward, std::vector(5, gpu::BindingKind::Storage), sizeof(ForwardPush), kGroupSize,
-                            with({1})});
+  // The forward kernels gather the grid values as float texels (shaders/include/common.glsl, NF_TEXEL4) and
+  // read the level table from a uniform buffer.
+  const auto S = gpu::BindingKind::Storage;
+  const std::vector<gpu::BindingKind> forward_bindings{gpu::BindingKind::FloatTexel, gpu::BindingKind::Uniform, S, S,
+                                                       S};
+  forward_ = gpu::Program(ctx, {forward, forward_bindings, sizeof(ForwardPush), kGroupSize, with({0})});
+  jvp_ = gpu::Program(ctx, {forward, forward_bindings, sizeof(ForwardPush), kGroupSize, with({1})});
   const auto backward = kernel + (ctx.features().float_atomic_add ? "_backward" : "_backward@cas");
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};  // (PARAM_GRAD, INPUT_GRAD) of record_backward's modes
   for (int m = 0; m < 3; ++m)
