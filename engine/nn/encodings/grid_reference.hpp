@@ -9,13 +9,20 @@
 
 namespace nf::nn::grid_reference {
 
+// Calls visit(sample i, cell index, weight, d weight / dx, feature) for every tap of every sample.
+template <class Taps, class Visit>
+void each_tap(Taps taps, uint32_t dims, std::span<const double> x, Visit visit) {
+  for (size_t i = 0; i < x.size() / dims; ++i)
+    taps(&x[i * dims], [&](uint64_t p, double w, const double* dw, uint32_t f) { visit(i, p, w, dw, f); });
+}
+
 template <class Taps>
 std::vector<double> forward(Taps taps, uint32_t dims, size_t nf, std::span<const double> cells,
                             std::span<const double> x) {
-  const size_t n = x.size() / dims;
-  std::vector<double> out(n * nf, 0.0);
-  for (size_t i = 0; i < n; ++i)
-    taps(&x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { out[i * nf + f] += w * cells[p]; });
+  std::vector<double> out((x.size() / dims) * nf, 0.0);
+  each_tap(taps, dims, x, [&](size_t i, uint64_t p, double w, const double*, uint32_t f) {
+    out[i * nf + f] += w * cells[p];
+  });
   return out;
 }
 
@@ -24,8 +31,9 @@ template <class Taps>
 std::vector<double> backward(Taps taps, uint32_t dims, size_t nf, std::span<const double> cells,
                              std::span<const double> x, std::span<const double> d_f) {
   std::vector<double> g(cells.size(), 0.0);
-  for (size_t i = 0; i < x.size() / dims; ++i)
-    taps(&x[i * dims], [&](uint64_t p, double w, const double*, uint32_t f) { g[p] += w * d_f[i * nf + f]; });
+  each_tap(taps, dims, x, [&](size_t i, uint64_t p, double w, const double*, uint32_t f) {
+    g[p] += w * d_f[i * nf + f];
+  });
   return g;
 }
 
@@ -34,10 +42,9 @@ template <class Taps>
 std::vector<double> input_grad(Taps taps, uint32_t dims, size_t nf, std::span<const double> cells,
                                std::span<const double> x, std::span<const double> d_f) {
   std::vector<double> d_x(x.size(), 0.0);
-  for (size_t i = 0; i < x.size() / dims; ++i)
-    taps(&x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * cells[p] * d_f[i * nf + f];
-    });
+  each_tap(taps, dims, x, [&](size_t i, uint64_t p, double, const double* dw, uint32_t f) {
+    for (uint32_t a = 0; a < dims; ++a) d_x[i * dims + a] += dw[a] * cells[p] * d_f[i * nf + f];
+  });
   return d_x;
 }
 
@@ -46,10 +53,9 @@ template <class Taps>
 std::vector<double> jvp(Taps taps, uint32_t dims, size_t nf, std::span<const double> cells,
                         std::span<const double> x, std::span<const double> x_dot) {
   std::vector<double> out((x.size() / dims) * nf, 0.0);
-  for (size_t i = 0; i < x.size() / dims; ++i)
-    taps(&x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) out[i * nf + f] += dw[a] * x_dot[i * dims + a] * cells[p];
-    });
+  each_tap(taps, dims, x, [&](size_t i, uint64_t p, double, const double* dw, uint32_t f) {
+    for (uint32_t a = 0; a < dims; ++a) out[i * nf + f] += dw[a] * x_dot[i * dims + a] * cells[p];
+  });
   return out;
 }
 
@@ -59,10 +65,9 @@ std::vector<double> jvp_backward(Taps taps, uint32_t dims, size_t nf, std::span<
                                  std::span<const double> x, std::span<const double> x_dot,
                                  std::span<const double> d_f_dot) {
   std::vector<double> g(cells.size(), 0.0);
-  for (size_t i = 0; i < x.size() / dims; ++i)
-    taps(&x[i * dims], [&](uint64_t p, double, const double* dw, uint32_t f) {
-      for (uint32_t a = 0; a < dims; ++a) g[p] += dw[a] * x_dot[i * dims + a] * d_f_dot[i * nf + f];
-    });
+  each_tap(taps, dims, x, [&](size_t i, uint64_t p, double, const double* dw, uint32_t f) {
+    for (uint32_t a = 0; a < dims; ++a) g[p] += dw[a] * x_dot[i * dims + a] * d_f_dot[i * nf + f];
+  });
   return g;
 }
 
