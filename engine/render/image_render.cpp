@@ -44,11 +44,11 @@ Image ImageRenderer::render(gpu::Stream& stream, fields::Field& field, int width
     for (uint64_t first = 0; first < band_n; first += batch_) {
       const auto n = uint32_t(std::min<uint64_t>(batch_, band_n - first));
       cmd.dispatch(coords_program_, gpu::Groups::linear(n, kGroupSize), {gpu::Bind::out(coords_.buffer)},
-                   CoordsPush{n, batch_, uint32_t(width), uint32_t(height), uint32_t(band + first),
+                   CoordsPush{n, coords_.capacity, uint32_t(width), uint32_t(height), uint32_t(band + first),
                               coordinates == PixelCoordinates::Corners ? 1u : 0u});
       field.forward(cmd, coords_.view(), values_.view(), n);
       cmd.dispatch(scatter_program_, gpu::Groups::linear(n, kGroupSize),
-                   {gpu::Bind::in(values_.buffer), gpu::Bind::out(band_)}, ScatterPush{n, batch_, uint32_t(first)});
+                   {gpu::Bind::in(values_.buffer), gpu::Bind::out(band_)}, ScatterPush{n, values_.capacity, uint32_t(first)});
     }
     stream.submit();
     stream.wait();

@@ -139,7 +139,7 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfFunctions& sdf, const O
     // The marching rays only, in rounds: each iteration evaluates the field on the round's list (rays that
     // finish within a round are skipped by the update), then the list is compacted.
     auto positions = [&](gpu::Buffer& rays, uint32_t count, Vec3 offset = {}) {
-      const PositionsPush pp{camera_push(b, float(batch_)),
+      const PositionsPush pp{camera_push(b, float(x_.capacity)),
                              {float(offset.x), float(offset.y), float(offset.z), 0},
                              uint32_t(camera.width),
                              uint32_t(camera.height),
@@ -185,14 +185,14 @@ Image SphereTracer::render(gpu::Stream& stream, const SdfFunctions& sdf, const O
           sdf.value(*cmd, x_.view(), y_.view(), hits);
           cmd->dispatch(difference_, gpu::Groups::linear(hits, kGroupSize),
                         {gpu::Bind::in(y_.buffer), gpu::Bind::inout(grad_.buffer)},
-                        DifferencePush{hits, batch_, axis, side < 0 ? 1u : 0u, float(side / (2 * o.normal_h))});
+                        DifferencePush{hits, grad_.capacity, axis, side < 0 ? 1u : 0u, float(side / (2 * o.normal_h))});
         }
     } else if (hits > 0) {
       positions(lists_[1 - list], hits);
       sdf.gradient(*cmd, x_.view(), y_.view(), grad_.view(), hits);
     }
     const ShadePush sp{{float(b.forward.x), float(b.forward.y), float(b.forward.z), 0}, n, uint32_t(o.view),
-                       o.iterations, batch_, float(depth_range(b).first), float(depth_range(b).second), 0, 0};
+                       o.iterations, grad_.capacity, float(depth_range(b).first), float(depth_range(b).second), 0, 0};
     cmd->dispatch(shade_, gpu::Groups::linear(n, kGroupSize),
                   {gpu::Bind::in(state_), gpu::Bind::in(grad_.buffer), gpu::Bind::out(rgb_), gpu::Bind::in(slot_)}, sp);
     stream.submit();

@@ -52,6 +52,8 @@ TEST_F(GpuTest, SphereTraceDepthMatchesReference) { check(ctx(), TraceView::Dept
 TEST_F(GpuTest, SphereTraceStepsMatchReference) { check(ctx(), TraceView::Steps, 4096); }
 // Central-difference normals (h = 0.01) of the sphere agree with its analytic gradient to the same bound.
 TEST_F(GpuTest, SphereTraceDifferenceNormalsMatchReference) { check(ctx(), TraceView::Normals, 1000, {}, 0.01); }
+// Chunks of an odd size: the point and gradient rows are padded to a multiple of 4.
+TEST_F(GpuTest, SphereTraceInOddChunksMatchesReference) { check(ctx(), TraceView::Normals, 999, {}, 0.01); }
 TEST_F(GpuTest, SphereTracePannedCameraMatchesReference) { check(ctx(), TraceView::Depth, 4096, {0.3, -0.2, 0.1}); }
 
 // The reference itself: the centre pixel of a head-on view of a sphere at the origin hits at t = d - r,
