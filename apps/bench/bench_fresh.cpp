@@ -1,11 +1,15 @@
 // nf bench fresh IMAGE... --field siren|ffn: FreSh's pick against a full sweep. For every image (or its
 // centred crop): the FreSh selection, then one fit per candidate with the same steps and seed, and one
 // with the default value; writes table.md / table.csv (PSNR of every candidate, the pick, the best, the
-// default) and fresh.json per image, and reports the selection's cost against one default fit.
+// default; with --holdout also table_test.md / table_test.csv, scored on the held-out pixels) and
+// fresh.json per image, and reports the selection's cost against one default fit.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "core/error.hpp"
@@ -23,6 +27,7 @@ struct BenchFreshArgs {
   std::string field = "siren";
   uint32_t crop = 0, steps = 0, seed = 0;
   double default_value = NAN;
+  double holdout = 0;
   pipeline::FreshOptions options;
   std::vector<std::string> overrides;
   std::string out = "bench-fresh";
@@ -36,9 +41,68 @@ std::string fmt(double v, int digits = 2) {
   return b;
 }
 
+// One image's sweep: PSNR of every candidate (over every pixel and over the held-out ones), the pick.
+struct ImageRow {
+  std::string stem;
+  size_t pick = 0;
+  double selection_seconds = 0, default_seconds = 0;
+  std::vector<double> psnr, psnr_test;
+  double psnr_default = 0, psnr_test_default = NAN;
+};
+
+struct TableSpec {
+  std::string parameter;
+  std::vector<double> values;
+  double default_value;
+};
+
+// The Markdown table of the sweep scored over every pixel or over the held-out pixels (test); also writes
+// it as CSV to out/csv_name.
+std::string table(const TableSpec& t, const std::vector<ImageRow>& rows, bool test, const std::string& csv_name,
+                  OutputDir& out) {
+  const auto& p = t.parameter;
+  std::string md = "| image | " + p + " pick | PSNR pick | best " + p + " | PSNR best | pick - best | PSNR default (" +
+                   fmt(t.default_value, 0) + ") | selection (s) | default fit (s) |";
+  for (double v : t.values) md += " " + fmt(v, v == std::round(v) ? 0 : 3) + " |";
+  md += "\n|";
+  for (size_t i = 0; i < 9 + t.values.size(); ++i) md += " --- |";
+  md += "\n";
+  std::string csv = "image,pick,psnr_pick,best,psnr_best,psnr_default,selection_seconds,default_fit_seconds";
+  for (double v : t.values) csv += ",psnr_" + fmt(v, 3);
+  csv += "\n";
+  double gap_sum = 0, pick_sum = 0, default_sum = 0;
+  for (const auto& r : rows) {
+    const auto& psnr = test ? r.psnr_test : r.psnr;
+    const double psnr_default = test ? r.psnr_test_default : r.psnr_default;
+    const size_t best = size_t(std::max_element(psnr.begin(), psnr.end()) - psnr.begin());
+    const double psnr_pick = psnr[r.pick];
+    gap_sum += psnr_pick - psnr[best];
+    pick_sum += psnr_pick;
+    default_sum += psnr_default;
+    md += "| " + r.stem + " | " + fmt(t.values[r.pick], 0) + " | " + fmt(psnr_pick) + " | " + fmt(t.values[best], 0) +
+          " | " + fmt(psnr[best]) + " | " + fmt(psnr_pick - psnr[best]) + " | " + fmt(psnr_default) + " | " +
+          fmt(r.selection_seconds, 1) + " | " + fmt(r.default_seconds, 1) + " |";
+    csv += r.stem + "," + fmt(t.values[r.pick], 3) + "," + fmt(psnr_pick, 4) + "," + fmt(t.values[best], 3) + "," +
+           fmt(psnr[best], 4) + "," + fmt(psnr_default, 4) + "," + fmt(r.selection_seconds, 2) + "," +
+           fmt(r.default_seconds, 2);
+    for (double v : psnr) {
+      md += " " + fmt(v) + " |";
+      csv += "," + fmt(v, 4);
+    }
+    md += "\n";
+    csv += "\n";
+  }
+  const double n = double(rows.size());
+  md += "\nMean over " + std::to_string(rows.size()) + " images: pick " + fmt(pick_sum / n) + " dB, default " +
+        fmt(default_sum / n) + " dB, pick - best " + fmt(gap_sum / n) + " dB.\n";
+  write_file_atomically(out.path(csv_name), csv);
+  return md;
+}
+
 void run_bench_fresh(BenchFreshArgs& a) {
   auto config = pipeline::load_config(a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
+  if (a.holdout > 0) config.value["holdout"] = a.holdout;
   const std::string where = "config " + config.name;
   const json field = config.value.value("field", json::object());
   if (a.options.parameter.empty()) {
@@ -57,6 +121,10 @@ void run_bench_fresh(BenchFreshArgs& a) {
   gpu::Context ctx(a.gpu.context_options());
   OutputDir out(a.out);
 
+  // PSNR over every pixel, and over the held-out pixels (NaN without --holdout).
+  struct Score {
+    double all = 0, test = NAN;
+  };
   auto fit = [&](const Image& target, const std::string& path, double value, double* seconds) {
     json c = config.value;
     c["field"] = pipeline::apply_fresh_value(c["field"], p, value, where);
@@ -66,56 +134,40 @@ void run_bench_fresh(BenchFreshArgs& a) {
                                 a.seed, steps);
     const auto r = pipeline::fit_image(e, target, {});
     if (seconds) *seconds = r.train_seconds;
-    return r.psnr;
+    return Score{r.psnr, r.psnr_test};
   };
 
-  std::string md = "| image | " + p + " pick | PSNR pick | best " + p + " | PSNR best | pick - best | PSNR default (" +
-                   fmt(a.default_value, 0) + ") | selection (s) | default fit (s) |";
-  for (double v : values) md += " " + fmt(v, v == std::round(v) ? 0 : 3) + " |";
-  md += "\n|";
-  for (size_t i = 0; i < 9 + values.size(); ++i) md += " --- |";
-  md += "\n";
-  std::string csv = "image,pick,psnr_pick,best,psnr_best,psnr_default,selection_seconds,default_fit_seconds";
-  for (double v : values) csv += ",psnr_" + fmt(v, 3);
-  csv += "\n";
-  double gap_sum = 0, pick_sum = 0, default_sum = 0;
+  std::vector<ImageRow> rows;
   for (const auto& [path, target] : targets) {
-    const std::string stem = std::filesystem::path(path).stem().string();
-    std::filesystem::create_directories(out.path(stem));
+    ImageRow row;
+    row.stem = std::filesystem::path(path).stem().string();
+    std::filesystem::create_directories(out.path(row.stem));
     const auto sel = pipeline::fresh_select(ctx, config.value, where, target, a.options,
-                                            a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer(stem + " " + p));
-    write_fresh_outputs(OutputDir(out.path(stem)), sel);
-    std::vector<double> psnr;
+                                            a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer(row.stem + " " + p));
+    write_fresh_outputs(OutputDir(out.path(row.stem)), sel);
+    row.pick = sel.selected;
+    row.selection_seconds = sel.seconds;
     for (size_t i = 0; i < values.size(); ++i) {
-      psnr.push_back(fit(target, path, values[i], nullptr));
+      const Score s = fit(target, path, values[i], nullptr);
+      row.psnr.push_back(s.all);
+      row.psnr_test.push_back(s.test);
       if (!a.quiet)
-        std::fprintf(stderr, "%s: %s = %g -> %.2f dB after %u steps\n", stem.c_str(), p.c_str(), values[i], psnr.back(),
-                     a.steps);
+        std::fprintf(stderr, "%s: %s = %g -> %.2f dB (held-out pixels %.2f dB) after %u steps\n", row.stem.c_str(),
+                     p.c_str(), values[i], s.all, s.test, a.steps);
     }
-    double default_seconds = 0;
-    const double psnr_default = fit(target, path, a.default_value, &default_seconds);
-    const size_t best = size_t(std::max_element(psnr.begin(), psnr.end()) - psnr.begin());
-    const double psnr_pick = psnr[sel.selected];
-    gap_sum += psnr_pick - psnr[best];
-    pick_sum += psnr_pick;
-    default_sum += psnr_default;
-    md += "| " + stem + " | " + fmt(sel.selected_value(), 0) + " | " + fmt(psnr_pick) + " | " + fmt(values[best], 0) +
-          " | " + fmt(psnr[best]) + " | " + fmt(psnr_pick - psnr[best]) + " | " + fmt(psnr_default) + " | " +
-          fmt(sel.seconds, 1) + " | " + fmt(default_seconds, 1) + " |";
-    csv += stem + "," + fmt(sel.selected_value(), 3) + "," + fmt(psnr_pick, 4) + "," + fmt(values[best], 3) + "," +
-           fmt(psnr[best], 4) + "," + fmt(psnr_default, 4) + "," + fmt(sel.seconds, 2) + "," + fmt(default_seconds, 2);
-    for (double v : psnr) {
-      md += " " + fmt(v) + " |";
-      csv += "," + fmt(v, 4);
-    }
-    md += "\n";
-    csv += "\n";
+    const Score d = fit(target, path, a.default_value, &row.default_seconds);
+    row.psnr_default = d.all;
+    row.psnr_test_default = d.test;
+    rows.push_back(std::move(row));
   }
-  const double n = double(targets.size());
-  md += "\nMean over " + std::to_string(targets.size()) + " images: pick " + fmt(pick_sum / n) + " dB, default " +
-        fmt(default_sum / n) + " dB, pick - best " + fmt(gap_sum / n) + " dB.\n";
+  const TableSpec spec{p, values, a.default_value};
+  std::string md = table(spec, rows, false, "table.csv", out);
+  if (a.holdout > 0) {
+    const std::string test_md = table(spec, rows, true, "table_test.csv", out);
+    write_file_atomically(out.path("table_test.md"), test_md);
+    md += "\nScored on the held-out pixels (" + fmt(100 * a.holdout, 0) + " %, never trained on):\n\n" + test_md;
+  }
   write_file_atomically(out.path("table.md"), md);
-  write_file_atomically(out.path("table.csv"), csv);
   out.commit();
   std::printf("%s", md.c_str());
 }
@@ -131,6 +183,9 @@ void add_bench_fresh(CLI::App& bench) {
   cmd->add_option("--steps", args->steps, "Steps of every fit (default: the config's)");
   cmd->add_option("--seed", args->seed, "Seed of every fit")->capture_default_str();
   cmd->add_option("--default", args->default_value, "The default value fitted for comparison (omega_0 30, sigma 1)");
+  cmd->add_option("--holdout", args->holdout,
+                  "Hold out this fraction of each image's pixels (FreSh's protocol: 0.1) and also tabulate PSNR on them")
+      ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--inits", args->options.inits, "FreSh initialisations per candidate")->capture_default_str();
   cmd->add_option("--bins", args->options.bins, "FreSh spectrum bins")->capture_default_str();
   cmd->add_option("--parameter", args->options.parameter, "FreSh parameter (default: the field's)");

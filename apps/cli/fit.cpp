@@ -109,6 +109,11 @@ void run_fit(FitArgs a) {
                   {"submits_per_step", counts.submits},
                   {"peak_device_bytes", ctx.memory().peak_bytes},
                   {"eval_seconds", result.eval_seconds}};
+  if (experiment.split().split()) {
+    metrics["psnr_train"] = result.psnr_train;
+    metrics["psnr_test"] = result.psnr_test;
+    metrics["test_pixels"] = experiment.split().test.size();
+  }
   if (fresh) metrics["fresh"] = {{"parameter", fresh->parameter}, {"selected", fresh->selected_value()}, {"seconds", fresh->seconds}};
   if (a.eval_every) {
     json curve = json::array();
@@ -119,6 +124,9 @@ void run_fit(FitArgs a) {
   out.commit();
   std::printf("psnr %.3f dB  ssim %.4f  steps %u  train %.1f s  (%.0f samples/s)  -> %s\n", result.psnr, result.ssim,
               result.last.step, result.train_seconds, metrics["samples_per_second"].get<double>(), a.out.c_str());
+  if (experiment.split().split())
+    std::printf("held-out pixels (%zu): psnr %.3f dB; training pixels: psnr %.3f dB\n", experiment.split().test.size(),
+                result.psnr_test, result.psnr_train);
 }
 
 }  // namespace

@@ -82,10 +82,32 @@ double mse(const Image& a, const Image& b) {
   return sum / double(a.pixels.size());
 }
 
-double psnr(const Image& a, const Image& b) {
-  const double e = mse(a, b);
+double mse(const Image& a, const Image& b, std::span<const uint32_t> pixels) {
+  check_same_shape(a, b);
+  NF_ASSERT(!pixels.empty(), "an MSE over a pixel list needs at least one pixel");
+  const size_t c = size_t(a.channels);
+  double sum = 0.0;
+  for (uint32_t p : pixels) {
+    NF_ASSERT(p < a.pixel_count(), "pixel ", p, " lies outside the ", a.width, "x", a.height, " image");
+    for (size_t k = p * c; k < (p + 1) * c; ++k) {
+      const double d = double(a.pixels[k]) - double(b.pixels[k]);
+      sum += d * d;
+    }
+  }
+  return sum / double(pixels.size() * c);
+}
+
+namespace {
+// NaN stays NaN (a prediction holding NaN must not score as a perfect one).
+double psnr_of(double e) {
+  if (std::isnan(e)) return e;
   return e > 0.0 ? -10.0 * std::log10(e) : std::numeric_limits<double>::infinity();
 }
+}  // namespace
+
+double psnr(const Image& a, const Image& b) { return psnr_of(mse(a, b)); }
+
+double psnr(const Image& a, const Image& b, std::span<const uint32_t> pixels) { return psnr_of(mse(a, b, pixels)); }
 
 double ssim(const Image& a, const Image& b) {
   check_same_shape(a, b);

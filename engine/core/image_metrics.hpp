@@ -1,5 +1,8 @@
 #pragma once
 // Image quality metrics, computed in double precision on the CPU.
+#include <cstdint>
+#include <span>
+
 #include "core/image.hpp"
 
 namespace nf {
@@ -11,8 +14,12 @@ Image scored_prediction(const Image& prediction, const Image& target);
 // Mean squared error over all pixels and channels. Images must have the same shape.
 double mse(const Image& a, const Image& b);
 
-// PSNR in dB for a data range of 1: -10 log10(MSE). Infinite for identical images.
+// The same over the listed pixels only (row-major indices, all channels; a held-out set).
+double mse(const Image& a, const Image& b, std::span<const uint32_t> pixels);
+
+// PSNR in dB for a data range of 1: -10 log10(MSE). Infinite for identical images, NaN when a value is NaN.
 double psnr(const Image& a, const Image& b);
+double psnr(const Image& a, const Image& b, std::span<const uint32_t> pixels);
 
 // SSIM (Wang et al. 2004): 11x11 Gaussian window, sigma 1.5, K1 = 0.01, K2 = 0.03, data range 1, over the
 // "valid" region (no padding), averaged over channels. Both sides must be at least 11 pixels.

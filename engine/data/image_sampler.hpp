@@ -1,10 +1,11 @@
 #pragma once
 // A target image on the GPU and the per-step pixel batches drawn from it on the GPU:
 //   Random: pixel of sample i is uniform with replacement, from (seed, step, i) (core/rng.hpp's hash);
-//   All:    sample i is pixel i (row-major), so a step of width x height samples sees every pixel once;
-//           with a stride k > 1 only pixels whose coordinates are multiples of k (CAM's "generalization"
-//           task: train on a subsampled grid, evaluate on every pixel).
+//   All:    sample i is training pixel i (row-major), so a step of pixels() samples sees each once.
+// The training pixels are every pixel, or the train list of a PixelSplit (data/pixel_split.hpp): a
+// strided grid or a held-out set never reaches the batches.
 #include "core/image.hpp"
+#include "data/pixel_split.hpp"
 #include "gpu/buffer.hpp"
 #include "gpu/commands.hpp"
 #include "gpu/program.hpp"
@@ -18,16 +19,14 @@ class ImageSampler {
   enum class Mode : uint32_t { Random = 0, All = 1 };
 
   ImageSampler(gpu::Context& ctx, const Image& target, const std::string& name, PixelCoordinates coordinates,
-               Mode mode = Mode::Random, uint32_t stride = 1);
+               Mode mode = Mode::Random, const PixelSplit& split = {});
 
   int width() const { return width_; }
   int height() const { return height_; }
   int channels() const { return channels_; }
 
-  // Samples of one step in All mode (every pixel of the strided grid).
-  uint64_t pixels() const { return uint64_t(grid_width()) * grid_height(); }
-  uint32_t grid_width() const { return (uint32_t(width_) + stride_ - 1) / stride_; }
-  uint32_t grid_height() const { return (uint32_t(height_) + stride_ - 1) / stride_; }
+  // Training pixels: the samples of one step in All mode.
+  uint64_t pixels() const { return listed_ ? listed_ : uint64_t(width_) * uint64_t(height_); }
 
   // Records x (2 dims) and target (channels dims) for samples [first, first + n) of this step, written to
   // rows [0, n) of the views.
@@ -38,8 +37,8 @@ class ImageSampler {
   int width_, height_, channels_;
   PixelCoordinates coordinates_;
   Mode mode_;
-  uint32_t stride_;
-  gpu::Buffer image_;
+  uint32_t listed_;      // training pixels in pixels_ (0: every pixel trains, pixels_ is unused)
+  gpu::Buffer image_, pixels_;
   gpu::Program program_;
 };
 

@@ -52,8 +52,14 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   if (pixel_stride < 1 || pixel_stride > 64) fail(where, ": pixel_stride must be in [1, 64]");
   if (pixel_stride > 1 && sampling_ != data::ImageSampler::Mode::All)
     fail(where, ": pixel_stride (training on a subsampled grid) needs sampling \"all\"");
-  const uint64_t pixels = uint64_t((info_.width + pixel_stride - 1) / pixel_stride) *
-                          ((info_.height + pixel_stride - 1) / pixel_stride);
+  const auto holdout = c.get<double>("holdout", 0.0);
+  const auto holdout_seed = c.get<uint32_t>("holdout_seed", 0);
+  if (!(holdout >= 0 && holdout < 1)) fail(where, ": holdout (the fraction of pixels held out) must be in [0, 1)");
+  if (holdout > 0 && pixel_stride > 1)
+    fail(where, ": holdout and pixel_stride are two ways to hold pixels out; use one");
+  split_ = pixel_stride > 1 ? data::strided_split(info_.width, info_.height, pixel_stride)
+                            : data::holdout_split(info_.width, info_.height, holdout, holdout_seed);
+  const uint64_t pixels = split_.split() ? split_.train.size() : uint64_t(info_.width) * uint64_t(info_.height);
   if (sampling_ == data::ImageSampler::Mode::All) {
     if (c.has("batch_size")) fail(where, ": sampling \"all\" takes every pixel each step; remove batch_size");
     if (pixels > (1u << 24)) fail("image ", info_.source, ": ", pixels, " pixels are too many for full-batch steps");
@@ -94,10 +100,14 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
   training_.describe(config_);
   if (sampling_ == data::ImageSampler::Mode::Random) config_["batch_size"] = batch_;
   if (pixel_stride > 1) config_["pixel_stride"] = pixel_stride;
+  if (holdout > 0) {
+    config_["holdout"] = holdout;
+    config_["holdout_seed"] = holdout_seed;
+  }
   if (config.contains("init")) config_["init"] = config["init"];  // the FreSh pick, recorded
 
   if (target)
-    sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_, pixel_stride);
+    sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_, split_);
   renderer_ = std::make_unique<render::ImageRenderer>(ctx, *field_);
   x_ = nn::BatchBuffer(ctx, 2, chunk_, "batch coordinates");
   target_ = nn::BatchBuffer(ctx, channels, chunk_, "batch targets");

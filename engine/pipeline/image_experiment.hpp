@@ -4,12 +4,15 @@
 // Experiment config (assets/configs/*.json):
 //   {"field": {...}, "loss": {...}, "optimizer": {...}, "schedule": {...}, "steps": N,
 //    "sampling": "random" | "all", "batch_size": B, "chunk_size": C, "pixel_stride": k,
+//    "holdout": f, "holdout_seed": s,
 //    "color": "stored" | "rgb",
 //    "pixel_coordinates": "centers" | "corners", "init": {"type": "fresh", ...}, "description": "..."}
 // sampling "random": B pixels uniform with replacement each step; "all": every pixel once per step
 // (full-batch regression; batch_size is then the pixel count); pixel_stride k > 1 trains on the pixels
 // whose coordinates are multiples of k only (CAM's generalization task; evaluation still uses every
-// pixel). color "rgb" fits 3 channels whatever the file stores (gray replicated, alpha dropped), as code
+// pixel); holdout f in [0, 1) holds out floor(f x pixels) pixels drawn with holdout_seed (default 0), as
+// gmum/FreSh's image protocol does with f = 0.1: the split is the same for every fit seed, so runs that
+// differ in anything else are scored on the same pixels (data/pixel_split.hpp). color "rgb" fits 3 channels whatever the file stores (gray replicated, alpha dropped), as code
 // that loads images as RGB does; apps apply it with prepare_target() before building the experiment.
 // A step runs in chunks of at most C samples
 // (gradients accumulate across chunks, so the step equals one batch of B); C defaults to B and shrinks to
@@ -76,6 +79,8 @@ class ImageExperiment {
   const json& config() const { return config_; }
   fields::Field& field() { return *field_; }
   PixelCoordinates pixel_coordinates() const { return coordinates_; }
+  // The pixels training never sees (pixel_stride or holdout); no split when every pixel trains.
+  const data::PixelSplit& split() const { return split_; }
 
   // Records and submits one training step (returns without waiting). With a profiler, every command of
   // the step is timed (read profiler->results() after report()).
@@ -105,6 +110,7 @@ class ImageExperiment {
   double lr_scale_ = 1.0;
   data::ImageSampler::Mode sampling_ = data::ImageSampler::Mode::Random;
   PixelCoordinates coordinates_ = PixelCoordinates::Centers;
+  data::PixelSplit split_;
   std::unique_ptr<fields::Field> field_;
   Training training_;
   std::unique_ptr<data::ImageSampler> sampler_;

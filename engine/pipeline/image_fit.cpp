@@ -39,6 +39,10 @@ FitResult fit_image(ImageExperiment& e, const Image& target, const FitOptions& o
     result.render = e.render(target.width, target.height);
     const Image scored = scored_prediction(result.render, target);
     result.psnr = psnr(scored, target);
+    if (e.split().split()) {
+      result.psnr_train = psnr(scored, target, e.split().train);
+      result.psnr_test = psnr(scored, target, e.split().test);
+    }
     // SSIM's 11x11 window needs at least 11 pixels per side.
     result.ssim = target.width >= 11 && target.height >= 11 ? ssim(scored, target) : std::nan("");
   });

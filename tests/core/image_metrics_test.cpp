@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -25,6 +26,22 @@ TEST(ImageMetrics, PsnrOfKnownNoise) {
   }
   EXPECT_NEAR(psnr(a, b), 20.0, 1e-5);
   EXPECT_TRUE(std::isinf(psnr(a, a)));
+  b.pixels[5] = std::nanf("");
+  EXPECT_TRUE(std::isnan(psnr(a, b))) << "a NaN prediction is not a perfect one";
+}
+
+TEST(ImageMetrics, PsnrOverListedPixelsSeesOnlyThosePixels) {
+  // Error 0.1 on pixels 3 and 7 (all channels), 0.3 elsewhere: the list {3, 7} scores 20 dB, the whole
+  // image far less; an out-of-range pixel or an empty list is refused.
+  Image a(4, 3, 2), b(4, 3, 2);
+  for (size_t p = 0; p < a.pixel_count(); ++p)
+    for (int c = 0; c < 2; ++c) b.pixels[p * 2 + c] = (p == 3 || p == 7) ? 0.1f : 0.3f;
+  const std::vector<uint32_t> listed{3, 7};
+  EXPECT_NEAR(psnr(a, b, listed), 20.0, 1e-5);
+  EXPECT_LT(psnr(a, b), 12.0);
+  const std::vector<uint32_t> outside{12}, none;
+  EXPECT_THROW(psnr(a, b, outside), Error);
+  EXPECT_THROW(psnr(a, b, none), Error);
 }
 
 TEST(ImageMetrics, SsimIsOneForIdenticalAndMatchesDirectFormulaForConstantShift) {

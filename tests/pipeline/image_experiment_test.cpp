@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "core/image_metrics.hpp"
@@ -88,6 +89,35 @@ TEST_F(GpuTest, ConfigMistakesAreReportedWithTheirPlace) {
   c = ci_config(256);
   c["pixel_coordinates"] = "middle";
   EXPECT_NE(error_of(c).find("pixel_coordinates"), std::string::npos) << error_of(c);
+  c = ci_config(256);
+  c["holdout"] = 1.0;
+  EXPECT_NE(error_of(c).find("config my.json: holdout (the fraction of pixels held out) must be in [0, 1)"),
+            std::string::npos)
+      << error_of(c);
+  c = ci_config(256);
+  c.erase("batch_size");
+  c["sampling"] = "all";
+  c["holdout"] = 0.1;
+  c["pixel_stride"] = 2;
+  EXPECT_NE(error_of(c).find("holdout and pixel_stride"), std::string::npos) << error_of(c);
+}
+
+// A held-out split (FreSh's protocol): the held-out pixels are scored apart, the three PSNRs agree with one
+// another, the fit generalizes worse than it fits, and a snapshot keeps the split.
+TEST_F(GpuTest, HeldOutPixelsAreScoredApart) {
+  const Image target = kodak_crop(32);
+  json c = ci_config(1024);
+  c["holdout"] = 0.25;
+  ImageExperiment e(ctx(), c, "rbf", &target, {"crop", 32, 32, 3}, 0, 60);
+  ASSERT_EQ(e.split().test.size(), 256u);
+  const auto r = fit_image(e, target, {});
+  ASSERT_TRUE(std::isfinite(r.psnr_train) && std::isfinite(r.psnr_test));
+  const double mse_all = std::pow(10.0, -r.psnr / 10), mse_train = std::pow(10.0, -r.psnr_train / 10),
+               mse_test = std::pow(10.0, -r.psnr_test / 10);
+  EXPECT_NEAR(mse_all, (768 * mse_train + 256 * mse_test) / 1024, 1e-6 * mse_all);
+  EXPECT_GT(r.psnr_train, r.psnr_test) << "the held-out pixels were never trained on";
+  auto loaded = ImageExperiment::from_snapshot(ctx(), e.snapshot(false), "memory", &target);
+  EXPECT_EQ(loaded->split().test, e.split().test);
 }
 
 // End to end on real data: the published rbf recipe (official schedule, batch 2^14 instead of 2^18) on a
