@@ -151,9 +151,12 @@ void run_bench_fresh(BenchFreshArgs& a) {
       const Score s = fit(target, path, values[i], nullptr);
       row.psnr.push_back(s.all);
       row.psnr_test.push_back(s.test);
-      if (!a.quiet)
-        std::fprintf(stderr, "%s: %s = %g -> %.2f dB (held-out pixels %.2f dB) after %u steps\n", row.stem.c_str(),
-                     p.c_str(), values[i], s.all, s.test, a.steps);
+      if (!a.quiet) {
+        std::fprintf(stderr, "%s: %s = %g -> %.2f dB", row.stem.c_str(), p.c_str(), values[i], s.all);
+        if (a.holdout > 0) std::fprintf(stderr, " (held-out pixels %.2f dB)", s.test);
+        if (a.steps) std::fprintf(stderr, " after %u steps", a.steps);
+        std::fprintf(stderr, "\n");
+      }
     }
     const Score d = fit(target, path, a.default_value, &row.default_seconds);
     row.psnr_default = d.all;

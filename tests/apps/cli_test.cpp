@@ -194,6 +194,30 @@ TEST_F(Cli, FitWithAFreshInitRecordsThePickInTheSnapshot) {
   EXPECT_EQ(read_image(path("again.png")).pixels, read_image(out + "/render.png").pixels);
 }
 
+// FreSh's protocol: a held-out tenth of the pixels, scored apart by `nf fit` and by `nf bench fresh`.
+TEST_F(Cli, HeldOutPixelsAreScoredByFitAndBenchFresh) {
+  const auto img = small_image();
+  const Outcome fit = nf("fit " + img + " --field ffn-fresh --set field.network.width=16 --set holdout=0.1 --steps 5 "
+                         "--out " + path("fit"));
+  ASSERT_EQ(fit.code, 0) << fit.err;
+  EXPECT_NE(fit.out.find("held-out pixels (102)"), std::string::npos) << fit.out;
+  const json m = read_json_file(path("fit") + "/metrics.json");
+  EXPECT_EQ(m["test_pixels"], 102);  // floor(0.1 x 32 x 32)
+  EXPECT_GT(m["psnr_test"].get<double>(), 5.0);
+  EXPECT_GT(m["psnr_train"].get<double>(), 5.0);
+  EXPECT_EQ(m["config"]["holdout"], 0.1);
+
+  const auto out = path("bench");
+  const Outcome r = nf("bench fresh " + img + " --field ffn-fresh --set field.network.width=16 --candidates 2,6 "
+                       "--inits 1 --bins 8 --steps 5 --holdout 0.1 --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Scored on the held-out pixels"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("held-out pixels"), std::string::npos) << r.err;
+  for (const char* f : {"table.md", "table.csv", "table_test.md", "table_test.csv", "small/fresh.json"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  EXPECT_EQ(read(out + "/table_test.csv").rfind("image,pick,psnr_pick,best,psnr_best", 0), 0u);
+}
+
 TEST_F(Cli, InfoAndHelpWork) {
   const Outcome info = nf("info");
   EXPECT_EQ(info.code, 0);
