@@ -2,7 +2,7 @@
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_EXT_samplerless_texture_functions : require
 // MLP, one layer backward to its input: dL/da_in[i] = sum_j W[j][i] dL/dz[j] for inputs [i0, i0 + IB)
-// (i0 = workgroup y * IB), 8 samples per invocation (see mlp_linear for the vec4 access contract).
+// (i0 = workgroup y * IB), 4 Q samples per invocation (see mlp_linear for the vec4 access contract).
 // DERIVATIVE = 1 goes on through the previous layer's activation (unmodulated): it writes that layer's
 // dL/dz = dL/da_in act'(pre) instead, pre read from binding 3 (stride as dz), and mlp_activation_backward
 // is skipped for it.
@@ -17,6 +17,7 @@ layout(constant_id = 4) const uint W4 = 0;  // weights as RGBA texels (IN and IB
 layout(constant_id = 5) const uint DERIVATIVE = 0;
 layout(constant_id = 6) const uint ACT = 1;  // of the previous layer, with DERIVATIVE
 layout(constant_id = 7) const float OMEGA = 30.0;
+layout(constant_id = 8) const uint Q = 2;  // quads (4 samples each) per invocation
 
 layout(binding = 0) uniform textureBuffer w_texels;  // [j * IN + i]: floats (R32F), or vec4s when W4
 layout(binding = 1) uniform textureBuffer dz_rows;
@@ -30,14 +31,15 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint s0 = 8u * gl_GlobalInvocationID.x;
+  uint s0 = 4u * Q * gl_GlobalInvocationID.x;
   if (s0 >= pc.n) return;
   uint i0 = gl_WorkGroupID.y * IB;
-  vec4 acc[2 * IB];
-  [[unroll]] for (uint t = 0; t < 2u * IB; ++t) acc[t] = vec4(0.0);
+  vec4 acc[Q * IB];
+  [[unroll]] for (uint t = 0; t < Q * IB; ++t) acc[t] = vec4(0.0);
   vec4 w4 = vec4(0.0);
   for (uint j = 0; j < OUT; ++j) {
-    vec4 g0 = NF_TEXEL4(dz_rows, j, pc.stride, s0), g1 = NF_TEXEL4(dz_rows, j, pc.stride, s0 + 4u);
+    vec4 g[Q];
+    [[unroll]] for (uint q = 0; q < Q; ++q) g[q] = NF_TEXEL4(dz_rows, j, pc.stride, s0 + 4u * q);
     [[unroll]] for (uint t = 0; t < IB; ++t) {
       float wt;
       if (W4 != 0u) {  // one weight load per four inputs
@@ -46,15 +48,14 @@ void main() {
       } else {
         wt = texelFetch(w_texels, int(j * IN + min(i0 + t, IN - 1u))).x;
       }
-      acc[2u * t] += wt * g0;
-      acc[2u * t + 1u] += wt * g1;
+      [[unroll]] for (uint q = 0; q < Q; ++q) acc[Q * t + q] += wt * g[q];
     }
   }
   [[unroll]] for (uint t = 0; t < IB; ++t) {
     uint i = i0 + t;
     if (i >= IN) continue;
-    [[unroll]] for (uint q = 0; q < 2u; ++q) {
-      vec4 v = acc[2u * t + q];
+    [[unroll]] for (uint q = 0; q < Q; ++q) {
+      vec4 v = acc[Q * t + q];
       if (DERIVATIVE != 0u) v *= mlp_act_derivative(ACT, NF_TEXEL4(pre_rows, i, pc.stride, s0 + 4u * q), OMEGA);
       NF_STORE_ROW4(da_in4, i, pc.stride_in, s0 + 4u * q, pc.n, v);
     }
