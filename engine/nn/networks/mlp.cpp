@@ -9,12 +9,7 @@ namespace nf::nn {
 namespace {
 
 constexpr uint32_t kGroupSize = 64;
-// Per-layer kernels: quads of samples (4 each) and units per invocation. Larger tiles share each weight
-// fetch among more samples; on lavapipe the 3 x 256 forward ran 438 -> 350 ms going from 2 x 32 to 4 x 64
-// (4 x 128: 361 ms, and minutes of LLVM), the input gradient 467 -> 448 ms from 2 x 32 to 2 x 64
-// (apps/bench/README.md, MLP throughput).
-constexpr uint32_t kLinearQuads = 4, kLinearBlock = 64;        // mlp_linear: outputs per invocation
-constexpr uint32_t kInputGradQuads = 2, kInputGradBlock = 64;  // mlp_input_grad: inputs per invocation
+constexpr uint32_t kInputGradQuads = 2;  // mlp_input_grad: quads of samples per invocation
 constexpr uint32_t kGradBlock = 8;  // weight-gradient block (kGradBlock x kGradBlock weights)
 constexpr uint32_t kGradChunkCpu = 8192;  // samples per weight-gradient workgroup on CPU devices
 // Rows that a kernel only reads are bound as texel buffers (shaders/include/common.glsl, NF_TEXEL4).
@@ -71,15 +66,16 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     const uint32_t act = uint32_t(hidden ? c.activation : c.output_activation);
     const float omega = float(c.omega(l));
     LayerPrograms p;
+    p.tile = tile(in, out);
     const uint32_t relu_in = l > 0 && !stores_activations(l - 1) && c.activation == Activation::Relu;
     p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas", kWeightGradBindings,
                                        sizeof(WeightGradPush), grad_group_,
                                        {in, out, kGradBlock, kGradBlock, 1u, relu_in}});
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
-                                    {in, out, kLinearBlock, act, gpu::constant(omega), modulated ? 1u : 0u, 0u,
-                                     weights_as_vec4(in), relu_in, !hidden || stores_activations(l) ? 1u : 0u,
-                                     kLinearQuads}});
+                                    {in, out, p.tile.linear_units, act, gpu::constant(omega), modulated ? 1u : 0u,
+                                     0u, weights_as_vec4(in), relu_in, !hidden || stores_activations(l) ? 1u : 0u,
+                                     p.tile.linear_quads}});
       if (modulated)
         p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
                                          sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
@@ -91,7 +87,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
       const uint32_t derivative = l > 0 && !c.is_modulated(l - 1);
       p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {weights_as_vec4(in) ? T : F, T, S, T},
                                         sizeof(InputGradPush), kGroupSize,
-                                        {in, out, kInputGradBlock, weights_as_vec4(in), derivative,
+                                        {in, out, p.tile.input_grad_units, weights_as_vec4(in), derivative,
                                          uint32_t(c.activation), gpu::constant(l > 0 ? float(c.omega(l - 1)) : 1.0f),
                                          kInputGradQuads}});
     }
@@ -133,6 +129,14 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                               constants(flag)};
     }
   }
+}
+
+// Larger tiles share each weight fetch among more samples: on lavapipe the 3 x 256 forward ran 438 -> 350 ms
+// going from 2 x 32 to 4 x 64 (4 x 128: 361 ms), the input gradient 467 -> 448 ms from 2 x 32 to 2 x 64
+// (apps/bench/README.md, MLP throughput). They cost LLVM much longer compiles, so only wide layers take them.
+Mlp::Tile Mlp::tile(uint32_t in, uint32_t out) {
+  const bool wide = in >= 128 && out >= 128;
+  return wide ? Tile{4, 64, 64} : Tile{2, 32, 32};
 }
 
 bool Mlp::stores_activations(uint32_t l) const {
@@ -271,7 +275,8 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
     const gpu::Bind a_out = !hidden                 ? gpu::Bind::out(*y.buffer)
                             : stores_activations(l) ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write)
                                                     : gpu::Bind::out(unused_);
-    cmd.dispatch(p.linear, gpu::Groups{ceil_div(n, 4 * kLinearQuads * kGroupSize), ceil_div(out, kLinearBlock), 1},
+    cmd.dispatch(p.linear,
+                 gpu::Groups{ceil_div(n, 4 * p.tile.linear_quads * kGroupSize), ceil_div(out, p.tile.linear_units), 1},
                  {store().bind_values(block_index(2 * l), gpu::Access::Read),
                   store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in, pre, a_out},
                  LinearPush{n, l == 0 ? x.stride : capacity_, capacity_, hidden ? capacity_ : y.stride});
@@ -313,8 +318,8 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
     const uint32_t in = c.in_dims(l, in_), out = c.out_dims(l, out_);
     const uint32_t act = uint32_t(l < c.hidden_layers ? c.activation : c.output_activation);
     p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
-                                           {in, out, kLinearBlock, act, gpu::constant(float(c.omega(l))), 0u, 1u,
-                                            weights_as_vec4(in), 0u, 1u, kLinearQuads}});
+                                           {in, out, p.tile.linear_units, act, gpu::constant(float(c.omega(l))), 0u,
+                                            1u, weights_as_vec4(in), 0u, 1u, p.tile.linear_quads}});
     p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
                                                 kWeightGradBindings, sizeof(WeightGradPush), grad_group_,
                                                 {in, out, kGradBlock, kGradBlock, 0u}});
@@ -328,8 +333,9 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
         l == 0 ? gpu::Bind::in(*x_dot.buffer) : rows(a_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read);
     const gpu::Bind a_out =
         hidden ? rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write) : gpu::Bind::out(*y_dot.buffer);
+    const Tile& t = layers_[l].tile;
     cmd.dispatch(layers_[l].linear_tangent,
-                 gpu::Groups{ceil_div(n, 4 * kLinearQuads * kGroupSize), ceil_div(out, kLinearBlock), 1},
+                 gpu::Groups{ceil_div(n, 4 * t.linear_quads * kGroupSize), ceil_div(out, t.linear_units), 1},
                  {store().bind_values(block_index(2 * l), gpu::Access::Read),
                   store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in,
                   // read only, but declared writable by the shader (its forward mode writes it)
@@ -382,7 +388,7 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
                                : derivative ? rows(dz_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Write)
                                             : gpu::Bind::out(da_);
       cmd.dispatch(p.input_grad,
-                   gpu::Groups{ceil_div(n, 4 * kInputGradQuads * kGroupSize), ceil_div(in, kInputGradBlock), 1},
+                   gpu::Groups{ceil_div(n, 4 * kInputGradQuads * kGroupSize), ceil_div(in, p.tile.input_grad_units), 1},
                    {store().bind_values(block_index(2 * l), gpu::Access::Read),
                     rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), target,
                     derivative ? rows(p_, uint64_t(l - 1) * c.width, c.width, gpu::Access::Read)
