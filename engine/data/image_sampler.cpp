@@ -21,7 +21,8 @@ ImageSampler::ImageSampler(gpu::Context& ctx, const Image& target, const std::st
       channels_(target.channels),
       coordinates_(coordinates),
       mode_(mode),
-      listed_(uint32_t(split.train.size())) {
+      listed_(uint32_t(split.train.size())),
+      pixels_count_(split.training_pixels(target.width, target.height)) {
   NF_ASSERT(split.train.empty() || split.train.back() < uint64_t(width_) * uint64_t(height_),
             "image sampler: the split's pixel ", split.train.back(), " lies outside the ", width_, "x", height_, " image");
   const uint64_t bytes = uint64_t(target.pixels.size()) * sizeof(float);

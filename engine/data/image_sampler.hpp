@@ -26,7 +26,7 @@ class ImageSampler {
   int channels() const { return channels_; }
 
   // Training pixels: the samples of one step in All mode.
-  uint64_t pixels() const { return listed_ ? listed_ : uint64_t(width_) * uint64_t(height_); }
+  uint64_t pixels() const { return pixels_count_; }
 
   // Records x (2 dims) and target (channels dims) for samples [first, first + n) of this step, written to
   // rows [0, n) of the views.
@@ -38,6 +38,7 @@ class ImageSampler {
   PixelCoordinates coordinates_;
   Mode mode_;
   uint32_t listed_;      // training pixels in pixels_ (0: every pixel trains, pixels_ is unused)
+  uint64_t pixels_count_;
   gpu::Buffer image_, pixels_;
   gpu::Program program_;
 };

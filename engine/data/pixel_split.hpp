@@ -16,6 +16,10 @@ struct PixelSplit {
   std::vector<uint32_t> test;   // the held-out pixels (empty without a split)
 
   bool split() const { return !train.empty(); }
+  // Pixels that train, of a width x height image.
+  uint64_t training_pixels(int width, int height) const {
+    return split() ? train.size() : uint64_t(width) * uint64_t(height);
+  }
 };
 
 // k >= 1; k == 1 gives no split.

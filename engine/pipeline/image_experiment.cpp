@@ -59,7 +59,7 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
     fail(where, ": holdout and pixel_stride are two ways to hold pixels out; use one");
   split_ = pixel_stride > 1 ? data::strided_split(info_.width, info_.height, pixel_stride)
                             : data::holdout_split(info_.width, info_.height, holdout, holdout_seed);
-  const uint64_t pixels = split_.split() ? split_.train.size() : uint64_t(info_.width) * uint64_t(info_.height);
+  const uint64_t pixels = split_.training_pixels(info_.width, info_.height);
   if (sampling_ == data::ImageSampler::Mode::All) {
     if (c.has("batch_size")) fail(where, ": sampling \"all\" takes every pixel each step; remove batch_size");
     if (pixels > (1u << 24)) fail("image ", info_.source, ": ", pixels, " pixels are too many for full-batch steps");
