@@ -1,5 +1,6 @@
 #include "nn/networks/mlp.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -134,9 +135,14 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
 // Larger tiles share each weight fetch among more samples: on lavapipe the 3 x 256 forward ran 438 -> 350 ms
 // going from 2 x 32 to 4 x 64 (4 x 128: 361 ms), the input gradient 467 -> 448 ms from 2 x 32 to 2 x 64
 // (apps/bench/README.md, MLP throughput). They cost LLVM much longer compiles, so only wide layers take them.
+// A tile is never wider than its layer: the units past it would only repeat the last one's sums (a 64 -> 3
+// output layer computed 32 outputs).
 Mlp::Tile Mlp::tile(uint32_t in, uint32_t out) {
   const bool wide = in >= 128 && out >= 128;
-  return wide ? Tile{4, 64, 64} : Tile{2, 32, 32};
+  Tile t = wide ? Tile{4, 64, 64} : Tile{2, 32, 32};
+  t.linear_units = std::min(t.linear_units, out);
+  t.input_grad_units = std::min(t.input_grad_units, in);
+  return t;
 }
 
 bool Mlp::stores_activations(uint32_t l) const {
