@@ -71,7 +71,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     const uint32_t relu_in = l > 0 && !stores_activations(l - 1) && c.activation == Activation::Relu;
     p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas", kWeightGradBindings,
                                        sizeof(WeightGradPush), grad_group_,
-                                       {in, out, kGradBlock, kGradBlock, 1u, relu_in}});
+                                       {in, out, p.tile.grad_rows, p.tile.grad_cols, 1u, relu_in}});
     if (!fused_) {
       p.linear = gpu::Program(ctx, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
                                     {in, out, p.tile.linear_units, act, gpu::constant(omega), modulated ? 1u : 0u,
@@ -139,9 +139,11 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
 // output layer computed 32 outputs).
 Mlp::Tile Mlp::tile(uint32_t in, uint32_t out) {
   const bool wide = in >= 128 && out >= 128;
-  Tile t = wide ? Tile{4, 64, 64} : Tile{2, 32, 32};
+  Tile t = wide ? Tile{4, 64, 64, kGradBlock, kGradBlock} : Tile{2, 32, 32, kGradBlock, kGradBlock};
   t.linear_units = std::min(t.linear_units, out);
   t.input_grad_units = std::min(t.input_grad_units, in);
+  t.grad_rows = std::min(t.grad_rows, out);
+  t.grad_cols = std::min(t.grad_cols, in);
   return t;
 }
 
@@ -328,7 +330,7 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
                                             1u, weights_as_vec4(in), 0u, 1u, p.tile.linear_quads}});
     p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
                                                 kWeightGradBindings, sizeof(WeightGradPush), grad_group_,
-                                                {in, out, kGradBlock, kGradBlock, 0u}});
+                                                {in, out, p.tile.grad_rows, p.tile.grad_cols, 0u}});
   }
   // The tangent activations overwrite the stored activations a_ (the weight gradients of jvp_backward read
   // them there); the pre-activations p_ (the ReLU masks) stay.
@@ -420,7 +422,7 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
                            : rows(tangent || stores_activations(l - 1) ? a_ : p_, uint64_t(l - 1) * c.width, c.width,
                                   gpu::Access::Read);
     cmd.dispatch(tangent ? layers_[l].weight_grad_tangent : layers_[l].weight_grad,
-                 gpu::Groups{ceil_div(out, kGradBlock), ceil_div(in, kGradBlock), chunks},
+                 gpu::Groups{ceil_div(out, layers_[l].tile.grad_rows), ceil_div(in, layers_[l].tile.grad_cols), chunks},
                  {rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Read), a_in,
                   store().bind_gradients(block_index(2 * l), gpu::Access::ReadWrite),
                   store().bind_gradients(block_index(2 * l + 1), gpu::Access::ReadWrite)},

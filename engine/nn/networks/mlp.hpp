@@ -93,15 +93,16 @@ class Mlp final : public Module {
   // param_grads false: no weight-gradient kernels; tangent: the tangent's (weights only, no bias).
   void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                        uint32_t n, bool param_grads, bool tangent = false);
-  // Per-invocation tiles of the per-layer kernels: quads of 4 samples x units.
+  // Per-invocation tiles of the per-layer kernels: quads of 4 samples x units; the weight gradients' blocks
+  // of grad_rows outputs x grad_cols inputs per workgroup.
   struct Tile {
-    uint32_t linear_quads, linear_units, input_grad_units;
+    uint32_t linear_quads, linear_units, input_grad_units, grad_rows, grad_cols;
   };
   static Tile tile(uint32_t in, uint32_t out);
   struct LayerPrograms {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
     gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
-    Tile tile;                                         // of linear (and linear_tangent) and input_grad
+    Tile tile;
   };
   gpu::Program& fused_program(bool backward, bool flag);
   // Whether the forward pass stores hidden layer l's activations in a_: not for unmodulated ReLU and identity
