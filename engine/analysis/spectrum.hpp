@@ -10,7 +10,9 @@
 // Only the S lowest diagonals are needed, so the GPU evaluates a truncated DFT (rows, then the masked
 // triangle of cells) instead of a full FFT: it is exact for any N (no Bluestein or padding), and at
 // N = 512, S = 64 costs ~0.4 GFLOP per image, well under 1% of one untrained-field evaluation that
-// FreSh compares it with.
+// FreSh compares it with. (VkFFT, as packaged in Debian 12, does not build here: libvkfft-dev 1.2.26's
+// glslang resource table predates glslang-dev 12's mesh-shader fields, which C++ rejects, and as C it
+// needs C23's empty initialisers, which gcc 12 rejects.)
 #include <span>
 #include <vector>
 
