@@ -2,7 +2,9 @@
 // centred crop): the FreSh selection, then one fit per candidate with the same steps and seed, and one
 // with the default value; writes table.md / table.csv (PSNR of every candidate, the pick, the best, the
 // default; with --holdout also table_test.md / table_test.csv, scored on the held-out pixels) and
-// fresh.json per image, and reports the selection's cost against one default fit.
+// fresh.json per image, and reports the selection's cost against one default fit. --compare-bins S1,S2,...
+// also selects with each of those spectrum sizes (the sweep's PSNRs do not depend on them) and writes
+// bins.md / bins.csv: every size's picks, scored against the same sweep.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -30,6 +32,7 @@ struct BenchFreshArgs {
   double holdout = 0;
   pipeline::FreshOptions options;
   std::vector<std::string> overrides;
+  std::vector<uint32_t> compare_bins;
   std::string out = "bench-fresh";
   bool quiet = false;
   GpuOptions gpu;
@@ -45,6 +48,7 @@ std::string fmt(double v, int digits = 2) {
 struct ImageRow {
   std::string stem;
   size_t pick = 0;
+  std::vector<size_t> bin_picks;  // the pick with each of --compare-bins
   double selection_seconds = 0, default_seconds = 0;
   std::vector<double> psnr, psnr_test;
   double psnr_default = 0, psnr_test_default = NAN;
@@ -99,6 +103,51 @@ std::string table(const TableSpec& t, const std::vector<ImageRow>& rows, bool te
   return md;
 }
 
+double best_of(const std::vector<double>& psnr) { return *std::max_element(psnr.begin(), psnr.end()); }
+// Pick - best (dB) of candidate `pick` in one image's sweep.
+double gap(const std::vector<double>& psnr, size_t pick) { return psnr[pick] - best_of(psnr); }
+
+// The --compare-bins table: per spectrum size, the picks and their mean distance from the sweep's best
+// and from the default (over every pixel; with --holdout also over the held-out pixels), and how many
+// images are within 0.5 dB of the best. Also writes it as CSV, a row per size and image, to out/bins.csv.
+std::string bins_table(const TableSpec& t, const std::vector<ImageRow>& rows, const std::vector<uint32_t>& bins,
+                       bool holdout, OutputDir& out) {
+  std::string md = "| bins | " + t.parameter + " picks | pick - best, all pixels | pick - default, all pixels |";
+  if (holdout) md += " pick - best, held-out | pick - default, held-out |";
+  md += "\n| --- | --- | --- | --- |" + std::string(holdout ? " --- | --- |" : "") + "\n";
+  std::string csv = "bins,image,pick,psnr_pick,psnr_best,psnr_default,psnr_test_pick,psnr_test_best,psnr_test_default\n";
+  const double n = double(rows.size());
+  for (size_t k = 0; k < bins.size(); ++k) {
+    std::string picks;
+    double gap_all = 0, gap_test = 0, def_all = 0, def_test = 0;
+    int within_all = 0, within_test = 0;
+    for (const auto& r : rows) {
+      const size_t pick = r.bin_picks[k];
+      picks += (picks.empty() ? "" : ", ") + fmt(t.values[pick], 0);
+      gap_all += gap(r.psnr, pick);
+      within_all += gap(r.psnr, pick) >= -0.5;
+      def_all += r.psnr[pick] - r.psnr_default;
+      if (holdout) {
+        gap_test += gap(r.psnr_test, pick);
+        within_test += gap(r.psnr_test, pick) >= -0.5;
+        def_test += r.psnr_test[pick] - r.psnr_test_default;
+      }
+      csv += std::to_string(bins[k]) + "," + r.stem + "," + fmt(t.values[pick], 3) + "," + fmt(r.psnr[pick], 4) + "," +
+             fmt(best_of(r.psnr), 4) + "," + fmt(r.psnr_default, 4) + "," +
+             (holdout ? fmt(r.psnr_test[pick], 4) + "," + fmt(best_of(r.psnr_test), 4) + "," + fmt(r.psnr_test_default, 4)
+                      : std::string(",,")) +
+             "\n";
+    }
+    const auto within = [&](int w) { return cat(" (", w, " of ", rows.size(), " within 0.5)"); };
+    md += "| " + std::to_string(bins[k]) + " | " + picks + " | " + fmt(gap_all / n) + within(within_all) + " | " +
+          fmt(def_all / n) + " |";
+    if (holdout) md += " " + fmt(gap_test / n) + within(within_test) + " | " + fmt(def_test / n) + " |";
+    md += "\n";
+  }
+  write_file_atomically(out.path("bins.csv"), csv);
+  return md;
+}
+
 void run_bench_fresh(BenchFreshArgs& a) {
   auto config = pipeline::load_config(a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
@@ -147,6 +196,15 @@ void run_bench_fresh(BenchFreshArgs& a) {
     write_fresh_outputs(OutputDir(out.path(row.stem)), sel);
     row.pick = sel.selected;
     row.selection_seconds = sel.seconds;
+    for (uint32_t bins : a.compare_bins) {
+      pipeline::FreshOptions o = a.options;
+      o.bins = bins;
+      const auto label = row.stem + " " + p + " (" + std::to_string(bins) + " bins)";
+      row.bin_picks.push_back(
+          pipeline::fresh_select(ctx, config.value, where, target, o,
+                                 a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer(label))
+              .selected);
+    }
     for (size_t i = 0; i < values.size(); ++i) {
       const Score s = fit(target, path, values[i], nullptr);
       row.psnr.push_back(s.all);
@@ -170,6 +228,11 @@ void run_bench_fresh(BenchFreshArgs& a) {
     write_file_atomically(out.path("table_test.md"), test_md);
     md += "\nScored on the held-out pixels (" + fmt(100 * a.holdout, 0) + " %, never trained on):\n\n" + test_md;
   }
+  if (!a.compare_bins.empty()) {
+    const std::string bins_md = bins_table(spec, rows, a.compare_bins, a.holdout > 0, out);
+    write_file_atomically(out.path("bins.md"), bins_md);
+    md += "\nThe picks with other spectrum sizes, scored against the same sweep:\n\n" + bins_md;
+  }
   write_file_atomically(out.path("table.md"), md);
   out.commit();
   std::printf("%s", md.c_str());
@@ -191,6 +254,10 @@ void add_bench_fresh(CLI::App& bench) {
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--inits", args->options.inits, "FreSh initialisations per candidate")->capture_default_str();
   cmd->add_option("--bins", args->options.bins, "FreSh spectrum bins")->capture_default_str();
+  cmd->add_option("--compare-bins", args->compare_bins,
+                  "Also select with each of these spectrum sizes and score their picks on the same sweep (bins.md)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--parameter", args->options.parameter, "FreSh parameter (default: the field's)");
   cmd->add_option("--candidates", args->options.candidates, "Candidate values")->delimiter(',');
   cmd->add_option("--set", args->overrides, "Override a config value: path.to.key=JSON (repeatable)");

@@ -209,13 +209,26 @@ TEST_F(Cli, HeldOutPixelsAreScoredByFitAndBenchFresh) {
 
   const auto out = path("bench");
   const Outcome r = nf("bench fresh " + img + " --field ffn-fresh --set field.network.width=16 --candidates 2,6 "
-                       "--inits 1 --bins 8 --steps 5 --holdout 0.1 --out " + out);
+                       "--inits 1 --bins 8 --compare-bins 4,8 --steps 5 --holdout 0.1 --out " + out);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Scored on the held-out pixels"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("held-out pixels"), std::string::npos) << r.err;
-  for (const char* f : {"table.md", "table.csv", "table_test.md", "table_test.csv", "small/fresh.json"})
+  for (const char* f : {"table.md", "table.csv", "table_test.md", "table_test.csv", "small/fresh.json", "bins.md",
+                        "bins.csv"})
     EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
   EXPECT_EQ(read(out + "/table_test.csv").rfind("image,pick,psnr_pick,best,psnr_best", 0), 0u);
+  // --compare-bins selects again with each size: with the main run's size it picks what the main run did.
+  const json fresh = read_json_file(out + "/small/fresh.json");
+  std::istringstream bins(read(out + "/bins.csv"));
+  std::string line;
+  std::getline(bins, line);
+  EXPECT_EQ(line, "bins,image,pick,psnr_pick,psnr_best,psnr_default,psnr_test_pick,psnr_test_best,psnr_test_default");
+  std::vector<std::string> rows;
+  while (std::getline(bins, line)) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].rfind("4,small,", 0), 0u) << rows[0];
+  ASSERT_EQ(rows[1].rfind("8,small,", 0), 0u) << rows[1];
+  EXPECT_EQ(std::stod(rows[1].substr(8)), fresh["selected"].get<double>()) << rows[1];
 }
 
 TEST_F(Cli, InfoAndHelpWork) {
