@@ -197,6 +197,10 @@ void run_bench_fresh(BenchFreshArgs& a) {
     row.pick = sel.selected;
     row.selection_seconds = sel.seconds;
     for (uint32_t bins : a.compare_bins) {
+      if (bins == a.options.bins) {  // the selection above
+        row.bin_picks.push_back(row.pick);
+        continue;
+      }
       pipeline::FreshOptions o = a.options;
       o.bins = bins;
       const auto label = row.stem + " " + p + " (" + std::to_string(bins) + " bins)";

@@ -217,8 +217,11 @@ TEST_F(Cli, HeldOutPixelsAreScoredByFitAndBenchFresh) {
                         "bins.csv"})
     EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
   EXPECT_EQ(read(out + "/table_test.csv").rfind("image,pick,psnr_pick,best,psnr_best", 0), 0u);
-  // --compare-bins selects again with each size: with the main run's size it picks what the main run did.
+  // --compare-bins: each size's pick is what `nf fresh --bins S` picks; the run's own size is its selection.
   const json fresh = read_json_file(out + "/small/fresh.json");
+  ASSERT_EQ(nf("fresh " + img + " --field ffn-fresh --set field.network.width=16 --candidates 2,6 --inits 1 "
+               "--bins 4 --out " + path("fresh4")).code, 0);
+  const double pick4 = read_json_file(path("fresh4") + "/fresh.json")["selected"].get<double>();
   std::istringstream bins(read(out + "/bins.csv"));
   std::string line;
   std::getline(bins, line);
@@ -226,7 +229,8 @@ TEST_F(Cli, HeldOutPixelsAreScoredByFitAndBenchFresh) {
   std::vector<std::string> rows;
   while (std::getline(bins, line)) rows.push_back(line);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].rfind("4,small,", 0), 0u) << rows[0];
+  ASSERT_EQ(rows[0].rfind("4,small,", 0), 0u) << rows[0];
+  EXPECT_EQ(std::stod(rows[0].substr(8)), pick4) << rows[0];
   ASSERT_EQ(rows[1].rfind("8,small,", 0), 0u) << rows[1];
   EXPECT_EQ(std::stod(rows[1].substr(8)), fresh["selected"].get<double>()) << rows[1];
 }
