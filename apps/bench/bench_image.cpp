@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 
+#include "assets/bundled_files.hpp"
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "gpu/profiler.hpp"
@@ -21,7 +22,7 @@ namespace nf::cli {
 namespace {
 
 struct BenchArgs {
-  std::string image = std::string(NF_ASSETS_DIR) + "/images/kodim01.png";
+  std::string image;  // default: the bundled kodim01
   std::string field = "rbf";
   uint32_t steps = 200;
   uint32_t eval_every = 50;
@@ -40,8 +41,9 @@ uint64_t peak_rss_bytes() {
   return 0;
 }
 
-void run_bench_image(const BenchArgs& a) {
+void run_bench_image(BenchArgs a) {
   using Clock = std::chrono::steady_clock;
+  if (a.image.empty()) a.image = assets::bundled_file("images/kodim01.png");
   auto config = pipeline::load_config(a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
   const Image target = pipeline::prepare_target(read_image(a.image), config.value);
@@ -160,7 +162,7 @@ void add_bench(CLI::App& app) {
   bench->require_subcommand(1);
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = bench->add_subcommand("image", "Training throughput, render time and PSNR-vs-steps for an image field");
-  cmd->add_option("image", args->image, "Image (default: the bundled kodim01.png)")->capture_default_str();
+  cmd->add_option("image", args->image, "Image (default: the bundled kodim01.png)");
   cmd->add_option("--field", args->field, "Named config or .json file")->capture_default_str();
   cmd->add_option("--steps", args->steps, "Training steps")->capture_default_str();
   cmd->add_option("--eval-every", args->eval_every, "Full-image PSNR every K steps")->capture_default_str();

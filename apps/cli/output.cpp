@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <exception>
 #include <cstdio>
 #include <filesystem>
 
@@ -32,6 +33,30 @@ OutputDir::~OutputDir() {
 
 std::string OutputDir::path(const std::string& file) const { return (fs::path(dir_) / file).string(); }
 
+SlowNotice::SlowNotice(std::string message, bool enabled, double after_seconds)
+    : start_(std::chrono::steady_clock::now()) {
+  if (!enabled) return;
+  thread_ = std::thread([this, message = std::move(message), after_seconds] {
+    std::unique_lock lock(mutex_);
+    if (done_.wait_for(lock, std::chrono::duration<double>(after_seconds), [this] { return finished_; })) return;
+    std::fprintf(stderr, "%s\n", message.c_str());
+    said_ = true;
+  });
+}
+
+SlowNotice::~SlowNotice() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
+  done_.notify_one();
+  thread_.join();
+  if (said_ && std::uncaught_exceptions() == 0)
+    std::fprintf(stderr, "... done in %s\n",
+                 format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()).c_str());
+}
+
 std::string format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   const long t = std::lround(s);
@@ -45,11 +70,18 @@ std::string format_duration(double s) {
 void print_progress(const pipeline::FitProgress& p) {
   static const bool tty = isatty(fileno(stderr));
   char line[256];
-  int n = std::snprintf(line, sizeof line,
-                        "step %6u/%u | loss %.5f | batch %5.2f dB | %6.2f step/s | %6.3g%s samples/s | ETA %s", p.step,
-                        p.total, p.loss, p.batch_psnr, p.steps_per_second,
-                        p.samples_per_second >= 1e6 ? p.samples_per_second * 1e-6 : p.samples_per_second * 1e-3,
-                        p.samples_per_second >= 1e6 ? " M" : " k", format_duration(p.eta_seconds).c_str());
+  int n = std::snprintf(line, sizeof line, "step %6u/%u | loss %.5f | batch %5.2f dB | ", p.step, p.total, p.loss,
+                        p.batch_psnr);
+  if (n > 0 && n < int(sizeof line)) {
+    const size_t rest = sizeof line - size_t(n);
+    const int m =
+        p.warming_up
+            ? std::snprintf(line + n, rest, "warming up (the first steps compile GPU kernels), ETA after it")
+            : std::snprintf(line + n, rest, "%6.2f step/s | %6.3g%s samples/s | ETA %s", p.steps_per_second,
+                            p.samples_per_second >= 1e6 ? p.samples_per_second * 1e-6 : p.samples_per_second * 1e-3,
+                            p.samples_per_second >= 1e6 ? " M" : " k", format_duration(p.eta_seconds).c_str());
+    n = m > 0 ? n + m : n;
+  }
   if (p.eval_psnr && n > 0 && n < int(sizeof line))
     std::snprintf(line + n, sizeof line - size_t(n), " | image %.2f dB", *p.eval_psnr);
   // Evaluations and the final line stay; plain progress is overwritten on a terminal.

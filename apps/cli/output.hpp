@@ -1,6 +1,10 @@
 #pragma once
 // Output handling shared by the subcommands: the output folder, progress lines, JSON files.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "core/config.hpp"
 #include "pipeline/image_fit.hpp"
@@ -23,6 +27,28 @@ class OutputDir {
   bool created_ = false;
   bool committed_ = false;
 };
+
+// While it lives, says `message` on stderr once `after_seconds` have passed, and when it ends after that, how
+// long it took; silent when the scope is quicker or `enabled` is false. For work that is slow only on a first
+// run, e.g. pipelines that drivers compile on creation and cache on disk.
+class SlowNotice {
+ public:
+  SlowNotice(std::string message, bool enabled, double after_seconds = 2.0);
+  ~SlowNotice();
+  SlowNotice(const SlowNotice&) = delete;
+  SlowNotice& operator=(const SlowNotice&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  bool finished_ = false, said_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::thread thread_;
+};
+
+// The notice for creating an experiment's GPU programs.
+inline constexpr const char* kCompilingKernels =
+    "compiling GPU kernels (first run only: the driver caches them, later runs start at once) ...";
 
 // Prints one progress line (to stderr; rewritten in place on a terminal).
 void print_progress(const pipeline::FitProgress& p);

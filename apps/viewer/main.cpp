@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "assets/bundled_files.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "image_mode.hpp"
@@ -88,9 +89,9 @@ std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
   mo.input = a.input;
   if (ends_with(a.input, ".json")) {  // a config file: fit it to the bundled image
     mo.field = a.input;
-    mo.input = NF_ASSETS_DIR "/images/kodim01.png";
+    mo.input = assets::bundled_file("images/kodim01.png");
   }
-  if (mo.input.empty()) mo.input = NF_ASSETS_DIR "/images/kodim01.png";
+  if (mo.input.empty()) mo.input = assets::bundled_file("images/kodim01.png");
   return std::make_unique<ImageMode>(ctx, mo);
 }
 

@@ -29,7 +29,11 @@ void ProgressMeter::report(const StepReport& r, std::optional<double> eval_psnr)
   p.batch_psnr = r.batch_psnr;
   p.elapsed_seconds = seconds_between(start_, last_);
   const double train = train_seconds();
-  p.steps_per_second = train > 0 ? (r.step - first_) / train : 0;
+  if (!warm_ && r.step > first_ && r.step < total_) warm_.emplace(r.step, train);
+  // Steps since the warm-up, or (a run that ends before its second report) since the start.
+  const auto [from_step, from_seconds] = warm_ && r.step > warm_->first ? *warm_ : std::pair{first_, 0.0};
+  p.warming_up = warm_ && r.step == warm_->first;
+  p.steps_per_second = !p.warming_up && train > from_seconds ? (r.step - from_step) / (train - from_seconds) : 0;
   p.samples_per_second = p.steps_per_second * batch_;
   p.eta_seconds = p.steps_per_second > 0 ? (total_ - r.step) / p.steps_per_second : 0;
   p.eval_psnr = eval_psnr;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "pipeline/image_experiment.hpp"
 
@@ -12,8 +13,10 @@ namespace nf::pipeline {
 struct FitProgress {
   uint32_t step = 0, total = 0;
   double loss = 0, batch_psnr = 0;
+  // Rates and the ETA are measured after the warm-up (see ProgressMeter); 0 while it lasts (warming_up).
   double steps_per_second = 0, samples_per_second = 0;
   double elapsed_seconds = 0, eta_seconds = 0;
+  bool warming_up = false;
   std::optional<double> eval_psnr;  // set on evaluation steps
 };
 
@@ -23,8 +26,11 @@ struct FitOptions {
   std::function<void(const FitProgress&)> progress;  // called about every interval and on evaluations
 };
 
-// Times one training loop from construction: rates and the ETA count training time only (time passed to
-// exclude(), e.g. evaluations, is left out) and the steps done since first_step.
+// Times one training loop from construction. train_seconds() counts training time only (time passed to
+// exclude(), e.g. evaluations, is left out). Rates and the ETA leave out the warm-up too: the first steps
+// pay for pipelines that drivers compile on first use (minutes of LLVM on lavapipe when its disk cache is
+// cold), so they are measured from the first report on, which comes after at least one step and one
+// interval. The first report says it is warming up.
 class ProgressMeter {
  public:
   ProgressMeter(const FitOptions& options, uint32_t total_steps, uint32_t batch_size, uint32_t first_step);
@@ -42,6 +48,8 @@ class ProgressMeter {
   uint32_t total_, batch_, first_;
   Clock::time_point start_, last_;
   double excluded_ = 0;
+  // Where the rates start: the first report's step and training time.
+  std::optional<std::pair<uint32_t, double>> warm_;
 };
 
 }  // namespace nf::pipeline

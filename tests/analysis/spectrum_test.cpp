@@ -96,8 +96,7 @@ TEST_F(GpuTest, SpectrumMatchesTheReferenceOnRandomImages) {
 }
 
 TEST_F(GpuTest, SpectrumMatchesTheReferenceOnARealImage) {
-  const Image kodak = read_image(test::shared_data("images/kodak/kodim20.png"));
-  check_gpu(ctx(), crop(kodak, 300, 200, 96, 64), 64);
+  check_gpu(ctx(), read_image(test::test_data("images/kodim20_x300_y200.png")), 64);
 }
 
 }  // namespace

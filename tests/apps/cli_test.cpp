@@ -54,8 +54,7 @@ class Cli : public ::testing::Test {
   }
   // A small real image: a 32x32 crop of a Kodak image.
   std::string small_image() {
-    const Image full = read_image(test::shared_data("images/kodak/kodim03.png"));
-    write_image(path("small.png"), crop(full, 300, 200, 32, 32));
+    write_image(path("small.png"), read_image(test::test_data("images/kodim03_x300_y200.png")));
     return path("small.png");
   }
   // Asserts a failed run: exit code 1, exactly one stderr line naming `what`, and no output folder.
@@ -107,7 +106,7 @@ TEST_F(Cli, FitWritesEveryOutputAndRenderAndEvalUseTheSnapshot) {
 // A mesh input trains an SDF: snapshot (with the mesh transform), metrics with IoU and Chamfer, the exported
 // mesh in the input's units; export-mesh and eval read the snapshot back.
 TEST_F(Cli, FitOnAMeshWritesSdfOutputsAndExportAndEvalUseTheSnapshot) {
-  const std::string spot = test::shared_data("meshes/spot_common3d.obj");
+  const std::string spot = test::asset("meshes/spot.obj");
   const auto out = path("sdf");
   const Outcome r = nf("fit " + spot + " --steps 80 --set batch_size=4096 --set pool.size=16384 --export-mesh 24 --out " +
                        out + " --seed 2");

@@ -79,7 +79,7 @@ TEST(MeshSdf, SphereSignsAndDistances) {
 }
 
 TEST(MeshSdf, SpotCentreInsideCornersOutside) {
-  const MeshSdf sdf(load_mesh(test::shared_data("meshes/spot_common3d.obj")).mesh);
+  const MeshSdf sdf(load_mesh(test::asset("meshes/spot.obj")).mesh);
   const Vec3 centre = volume_centroid(sdf.mesh());
   ASSERT_GT(sdf.distance(centre), 0.1) << "the centroid should be deep inside the body";
   Pcg32 rng(3);
@@ -93,9 +93,9 @@ TEST(MeshSdf, SpotCentreInsideCornersOutside) {
   EXPECT_GT(tested, 1000);
 }
 
-TEST(MeshSdf, OpenBunnyGetsAWarningAndSensibleSigns) {
+TEST(MeshSdf, OpenMeshGetsAWarningAndSensibleSigns) {
   test::WarningCapture log;
-  const LoadedMesh loaded = load_mesh(test::shared_data("meshes/bunny_instant-ngp.obj"));
+  const LoadedMesh loaded = load_mesh(test::test_data("meshes/spot_open.obj"));
   EXPECT_TRUE(log.has("boundary edges"));
   const MeshSdf sdf(loaded.mesh);
   // Far outside: the box's shell beyond the mesh's bounds (the mesh fits [-0.9, 0.9]^3).
@@ -121,7 +121,7 @@ TEST(MeshSdf, OpenBunnyGetsAWarningAndSensibleSigns) {
 }
 
 TEST(MeshSdf, BatchMatchesSingleQueriesOnAnyThreadCount) {
-  const MeshSdf sdf(load_mesh(test::shared_data("meshes/bunny_odedstein.obj")).mesh);
+  const MeshSdf sdf(load_mesh(test::test_data("meshes/torus.obj")).mesh);
   Pcg32 rng(5);
   const size_t n = 4001;
   const std::vector<float> xyz = test::random_floats(3 * n, rng, -1, 1);

@@ -42,7 +42,7 @@ void expect_in_box(const Mesh& m, double bound) {
 
 TEST(Mesh, LoadsSpotClosedAndNormalised) {
   WarningCapture log;
-  const LoadedMesh m = load_mesh(test::shared_data("meshes/spot_common3d.obj"));
+  const LoadedMesh m = load_mesh(test::asset("meshes/spot.obj"));
   EXPECT_EQ(m.report.vertices, 2930u);
   EXPECT_EQ(m.report.triangles, 5856u);
   EXPECT_EQ(m.mesh.triangles.size(), 5856u);
@@ -54,26 +54,30 @@ TEST(Mesh, LoadsSpotClosedAndNormalised) {
   EXPECT_GT(m.report.area, 0.0);
 }
 
-TEST(Mesh, ClosedBunnyHasNoWarningsAndOpenBunnyWarns) {
+// The torus is closed; spot_open is spot without the 13 triangles around two of its vertices: two holes
+// with 13 rim edges in all.
+TEST(Mesh, ClosedTorusHasNoWarningsAndOpenSpotWarns) {
   {
     WarningCapture log;
-    const LoadedMesh m = load_mesh(test::shared_data("meshes/bunny_odedstein.obj"));
-    EXPECT_EQ(m.report.triangles, 6598u);
+    const LoadedMesh m = load_mesh(test::test_data("meshes/torus.obj"));
+    EXPECT_EQ(m.report.triangles, 2304u);
     EXPECT_TRUE(m.report.closed());
+    EXPECT_EQ(m.report.misoriented_edges, 0u);
+    EXPECT_FALSE(m.report.flipped);
     EXPECT_TRUE(log.warnings().empty()) << log.warnings().front();
   }
   WarningCapture log;
-  const std::string path = test::shared_data("meshes/bunny_instant-ngp.obj");
+  const std::string path = test::test_data("meshes/spot_open.obj");
   const LoadedMesh m = load_mesh(path);
-  EXPECT_EQ(m.report.triangles, 4968u);
-  EXPECT_EQ(m.report.boundary_edges, 42u);
+  EXPECT_EQ(m.report.triangles, 5843u);
+  EXPECT_EQ(m.report.boundary_edges, 13u);
   EXPECT_FALSE(m.report.closed());
   EXPECT_TRUE(log.has("boundary edges")) << "no open-mesh warning";
   EXPECT_TRUE(log.has(path));
 }
 
 TEST(Mesh, TransformRoundTripsToFileUnits) {
-  const std::string path = test::shared_data("meshes/spot_common3d.obj");
+  const std::string path = test::asset("meshes/spot.obj");
   const Mesh raw = read_mesh_file(path);
   const LoadedMesh m = load_mesh(path, {.margin = 0.25});
   ASSERT_EQ(raw.triangles.size(), m.mesh.triangles.size());

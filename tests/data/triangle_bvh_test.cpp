@@ -87,7 +87,7 @@ TEST(TriangleBvh, ClosestMatchesBruteForceOnATriangleSoup) {
 }
 
 TEST(TriangleBvh, ClosestMatchesBruteForceOnSpot) {
-  const Mesh spot = load_mesh(test::shared_data("meshes/spot_common3d.obj")).mesh;
+  const Mesh spot = load_mesh(test::asset("meshes/spot.obj")).mesh;
   Pcg32 rng(4);
   std::vector<Vec3> points;
   for (int i = 0; i < 300; ++i) points.push_back(random_point(rng, -1, 1));

@@ -53,7 +53,7 @@ void expect_fast_matches_exact(const Mesh& mesh, double beta, double max_error, 
 // Measured at beta = 2: worst 0.033 / 0.065, mean 0.0065 / 0.013 on spot / the sphere; at beta = 4 on the
 // sphere 0.017 / 0.0019. Bounds leave 1.5x; far below what the 1/2 threshold of the sign needs.
 TEST(WindingNumber, FastMatchesExactOnClosedMeshes) {
-  expect_fast_matches_exact(load_mesh(test::shared_data("meshes/spot_common3d.obj")).mesh, 2.0, 0.05, 0.01);
+  expect_fast_matches_exact(load_mesh(test::asset("meshes/spot.obj")).mesh, 2.0, 0.05, 0.01);
   expect_fast_matches_exact(test::make_icosphere(0.8, 3), 2.0, 0.1, 0.02);
   expect_fast_matches_exact(test::make_icosphere(0.8, 3), 4.0, 0.025, 0.003);
 }
@@ -61,12 +61,12 @@ TEST(WindingNumber, FastMatchesExactOnClosedMeshes) {
 // Measured: worst 0.030, mean 0.0070.
 TEST(WindingNumber, FastMatchesExactOnAnOpenMesh) {
   test::WarningCapture log;  // the open-mesh warning is expected
-  expect_fast_matches_exact(load_mesh(test::shared_data("meshes/bunny_instant-ngp.obj")).mesh, 2.0, 0.04,
+  expect_fast_matches_exact(load_mesh(test::test_data("meshes/spot_open.obj")).mesh, 2.0, 0.04,
                             0.007);
 }
 
 TEST(WindingNumber, LargerBetaIsMoreAccurate) {
-  const Mesh spot = load_mesh(test::shared_data("meshes/spot_common3d.obj")).mesh;
+  const Mesh spot = load_mesh(test::asset("meshes/spot.obj")).mesh;
   const TriangleBvh bvh(spot);
   const FastWindingNumber coarse(bvh, 1.0), fine(bvh, 4.0);
   Pcg32 rng(2);

@@ -12,10 +12,10 @@ namespace {
 
 using test::GpuTest;
 
-Image center_crop(const std::string& file, int size) {
-  const Image full = read_image(test::shared_data(file));
-  return crop(full, (full.width - size) / 2, (full.height - size) / 2, size, size);
-}
+// 32x32 centre crops: of kodim05 (768x512; tests/data holds its [300, 448) x [180, 320)) and of skimage's
+// text.png (448x172; tests/data holds the crop itself).
+Image kodim05_centre_crop() { return crop(read_image(test::test_data("images/kodim05_x300_y180.png")), 68, 60, 32, 32); }
+Image text_centre_crop() { return read_image(test::test_data("images/text_x208_y70.png")); }
 
 // Full-image PSNR every `every` steps of a `steps`-step run of a named config.
 std::vector<double> curve(gpu::Context& ctx, const std::string& name, const Image& image, uint32_t steps,
@@ -35,7 +35,7 @@ std::vector<double> curve(gpu::Context& ctx, const std::string& name, const Imag
 // 24.9/25.8/26.1: CAM leads by 3.4 dB or more early and by 5 dB at the end. The bound is half the
 // smallest lead.
 TEST_F(GpuTest, FfnCamLeadsFfnOnANaturalKodakCrop) {
-  const Image kodak = center_crop("images/kodak/kodim05.png", 32);
+  const Image kodak = kodim05_centre_crop();
   const auto ffn = curve(ctx(), "ffn", kodak, 40, 10, 0);
   const auto cam = curve(ctx(), "ffn-cam", kodak, 40, 10, 0);
   ASSERT_EQ(ffn.size(), 4u);
@@ -53,7 +53,7 @@ TEST_F(GpuTest, FfnCamLeadsFfnOnANaturalKodakCrop) {
 // 30.0-35.5 dB). nf, same crop, steps and seeds: +2.1/-2.6/-5.0 and +2.0/-1.5/-4.0 dB (FFN 31.3-34.2).
 // The test pins that behaviour: no CAM lead on the text crop on average (bound: +1 dB), both fields learn.
 TEST_F(GpuTest, FfnCamDoesNotLeadFfnOnATextCropLikeTheOfficialCode) {
-  const Image text = center_crop("images/skimage/text.png", 32);
+  const Image text = text_centre_crop();
   double lead20 = 0, lead40 = 0;
   for (uint32_t seed = 0; seed < 3; ++seed) {
     const auto ffn = curve(ctx(), "ffn", text, 40, 20, seed);

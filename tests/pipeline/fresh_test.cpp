@@ -36,8 +36,9 @@ json small_ffn() {
   return c;
 }
 
+// A w x h crop at (x, y) of a Kodak crop stored in tests/data/images (its name gives its origin in the original).
 Image kodak_crop(const std::string& name, int x, int y, int w, int h) {
-  return crop(read_image(test::shared_data("images/kodak/" + name)), x, y, w, h);
+  return crop(read_image(test::test_data("images/" + name)), x, y, w, h);
 }
 
 // The untrained field of `config` with `parameter` = value, initialised with seed, on a w x h grid.
@@ -59,7 +60,7 @@ std::vector<double> means(const FreshResult& r) {
 }
 
 TEST_F(GpuTest, FreshSelectionIsDeterministicForFixedSeeds) {
-  const Image target = kodak_crop("kodim08.png", 200, 100, 40, 32);
+  const Image target = kodak_crop("kodim08_x200_y100.png", 0, 0, 40, 32);
   FreshOptions o;
   o.inits = 2;
   o.bins = 16;
@@ -102,7 +103,7 @@ TEST_F(GpuTest, FreshFindsTheValueATargetWasDrawnWith) {
 // The same W1 curve evaluated brute-force on the CPU: the untrained SIREN in double precision
 // (mlp_reference_forward with the field's own initial parameters) and the direct-DFT spectrum.
 TEST_F(GpuTest, FreshPickAgreesWithABruteForceCpuEvaluationOnAKodakCrop) {
-  const Image target = kodak_crop("kodim05.png", 300, 180, 40, 32);
+  const Image target = kodak_crop("kodim05_x300_y180.png", 0, 0, 40, 32);
   const json config = small_siren();
   FreshOptions o;
   o.inits = 2;
@@ -156,7 +157,7 @@ TEST_F(GpuTest, FreshPickAgreesWithABruteForceCpuEvaluationOnAKodakCrop) {
 // (same steps and seed). Measured (48x48 crop of kodim19, width 128, 150 steps): pick sigma = 3,
 // 44.0 dB against 31.0 dB; the bound here (width 64, 80 steps) keeps a third of that margin.
 TEST_F(GpuTest, AShortFitWithThePickBeatsOneWithABadValue) {
-  const Image target = kodak_crop("kodim19.png", 250, 300, 48, 48);
+  const Image target = kodak_crop("kodim19_x250_y300.png", 0, 0, 48, 48);
   json config = load_config("ffn").value;
   config["field"]["network"]["width"] = 64;
   config["init"] = {{"type", "fresh"}, {"inits", 3}, {"candidates", {1, 2, 3, 4, 6, 8, 12, 16}}};
@@ -181,7 +182,7 @@ TEST_F(GpuTest, AShortFitWithThePickBeatsOneWithABadValue) {
 }
 
 TEST_F(GpuTest, AnUnselectedFreshInitIsRefusedByTheExperiment) {
-  const Image target = kodak_crop("kodim19.png", 0, 0, 16, 16);
+  const Image target = kodak_crop("kodim19_x0_y0.png", 0, 0, 16, 16);
   json config = small_siren();
   config["init"] = {{"type", "fresh"}};
   EXPECT_THROW(ImageExperiment(ctx(), config, "test", &target, {"crop", 16, 16, 3}, 0, 1), Error);

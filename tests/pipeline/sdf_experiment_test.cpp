@@ -40,12 +40,11 @@ json ci_config(const std::string& name, uint32_t batch, uint32_t pool) {
 struct Loaded {
   data::LoadedMesh mesh;
   data::MeshSdf sdf;
-  explicit Loaded(const std::string& relative)
-      : mesh(data::load_mesh(test::shared_data(relative))), sdf(mesh.mesh) {}
+  explicit Loaded(const std::string& path) : mesh(data::load_mesh(path)), sdf(mesh.mesh) {}
 };
 
 TEST_F(GpuTest, SdfSnapshotRoundTripEvaluatesBitForBit) {
-  const Loaded spot("meshes/spot_common3d.obj");
+  const Loaded spot(test::asset("meshes/spot.obj"));
   SdfExperiment e(ctx(), ci_config("sdf-rbf", 1024, 4096), "sdf-rbf", &spot.sdf, {"spot", spot.mesh.transform}, 3, 20);
   for (int i = 0; i < 4; ++i) e.train_step();
   Pcg32 rng(5);
@@ -64,7 +63,7 @@ TEST_F(GpuTest, SdfSnapshotRoundTripEvaluatesBitForBit) {
 
 // With pool.refresh_every = 3, steps 4, 7 and 10 train on fresh pools drawn in the background.
 TEST_F(GpuTest, SdfPoolRefreshSwapsInFreshPools) {
-  const Loaded spot("meshes/spot_common3d.obj");
+  const Loaded spot(test::asset("meshes/spot.obj"));
   json c = ci_config("sdf-rbf", 1024, 4096);
   c["pool"]["refresh_every"] = 3;
   SdfExperiment e(ctx(), c, "sdf-rbf", &spot.sdf, {"spot", spot.mesh.transform}, 3, 10);
@@ -146,19 +145,19 @@ void fit_and_check(gpu::Context& ctx, const std::string& config, const std::stri
               config.c_str(), mesh.c_str(), steps, first, r.last.loss, iou, chamfer, angle, coarse);
 }
 
-TEST_F(GpuTest, SdfRbfFitsSpot) { fit_and_check(ctx(), "sdf-rbf", "meshes/spot_common3d.obj", 150, 0.95, 0.003); }
-TEST_F(GpuTest, SdfHashgridFitsSpot) { fit_and_check(ctx(), "sdf-hashgrid", "meshes/spot_common3d.obj", 100, 0.93, 0.003); }
+TEST_F(GpuTest, SdfRbfFitsSpot) { fit_and_check(ctx(), "sdf-rbf", test::asset("meshes/spot.obj"), 150, 0.95, 0.003); }
+TEST_F(GpuTest, SdfHashgridFitsSpot) { fit_and_check(ctx(), "sdf-hashgrid", test::asset("meshes/spot.obj"), 100, 0.93, 0.003); }
 // CAM over xyz (a 16^3 grid of gamma/beta per hidden layer) trains an SDF; at this budget it trails the
 // unmodulated MLP (IoU 0.72-0.78 against 0.86 over seeds 1-2; Chamfer 0.0068 here; apps/bench/README.md).
-TEST_F(GpuTest, SdfMlpCamFitsSpot) { fit_and_check(ctx(), "sdf-mlp-cam", "meshes/spot_common3d.obj", 120, 0.6, 0.015); }
-TEST_F(GpuTest, SdfRbfFitsBunny) { fit_and_check(ctx(), "sdf-rbf", "meshes/bunny_odedstein.obj", 150, 0.95, 0.003); }
+TEST_F(GpuTest, SdfMlpCamFitsSpot) { fit_and_check(ctx(), "sdf-mlp-cam", test::asset("meshes/spot.obj"), 120, 0.6, 0.015); }
+TEST_F(GpuTest, SdfRbfFitsATorus) { fit_and_check(ctx(), "sdf-rbf", test::test_data("meshes/torus.obj"), 150, 0.95, 0.003); }
 
 // The eikonal term on spot (sdf-rbf at CI size, 100 steps, weight 0.1): IoU, and the mean |grad f| and mean
 // (|grad f| - 1)^2 on 8192 uniform points. Measured on lavapipe: without the term (the same run without
 // "eikonal") IoU 0.960, mean |grad f| 1.163, mean (|grad f| - 1)^2 0.238, 42.7 steps/s; with it 0.976, 1.005,
 // 0.041, 19.2 steps/s (the first step, which compiles the tangent kernels, is not timed).
 TEST_F(GpuTest, SdfEikonalTermDrivesGradientNormsTowardOne) {
-  const Loaded m("meshes/spot_common3d.obj");
+  const Loaded m(test::asset("meshes/spot.obj"));
   json c = ci_config("sdf-rbf", 4096, 1u << 16);
   c["eikonal"] = {{"weight", 0.1}};
   const uint32_t steps = 100;
@@ -189,7 +188,7 @@ TEST_F(GpuTest, SdfEikonalTermDrivesGradientNormsTowardOne) {
 }
 
 TEST_F(GpuTest, SdfEikonalTermRejectsFieldsWithoutTangents) {
-  const Loaded spot("meshes/spot_common3d.obj");
+  const Loaded spot(test::asset("meshes/spot.obj"));
   json c = ci_config("sdf-hashgrid", 1024, 4096);
   c["eikonal"] = {{"weight", 0.1}};
   c["field"]["network"]["activation"] = "sine";

@@ -36,8 +36,8 @@ class ViewerWindow : public ::testing::Test {
     dir_ = fs::temp_directory_path() / cat("nf_viewer_window_", ::getpid(), "_",
                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
-    const Image full = read_image(test::shared_data("images/kodak/kodim05.png"));
-    target_ = crop(full, 320, 180, 128, 128);
+    const Image full = read_image(test::test_data("images/kodim05_x300_y180.png"));  // kodim05 from (300, 180)
+    target_ = crop(full, 20, 0, 128, 128);
     write_image((dir_ / "crop.png").string(), target_);
   }
   void TearDown() override { fs::remove_all(dir_); }
