@@ -63,7 +63,7 @@ void run_fit(FitArgs a) {
   pipeline::ImageTargetInfo info{a.input, target.width, target.height, target.channels};
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
-  auto compiling = std::make_unique<SlowNotice>(kCompilingKernels, !a.quiet);
+  auto compiling = std::make_unique<SlowNotice>(kCompilingKernels, kCompiledKernels, !a.quiet);
   pipeline::ImageExperiment experiment(ctx, config.value, config.name, &target, info, a.seed, steps);
   compiling.reset();
   OutputDir out(a.out);

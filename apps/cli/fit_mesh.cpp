@@ -35,7 +35,8 @@ void run_fit_mesh(const MeshFitArgs& a) {
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
   auto preparing = std::make_unique<SlowNotice>(
-      "computing the SDF sample pool and compiling GPU kernels (kernels: first run only, then cached) ...", !a.quiet);
+      "computing the SDF sample pool and compiling GPU kernels (kernels: first run only) ...",
+      "computed the SDF sample pool and compiled GPU kernels (kernels: first run only)", !a.quiet);
   pipeline::SdfExperiment experiment(ctx, config.value, config.name, &truth, {a.input, loaded.transform}, a.seed, steps);
   preparing.reset();
   const double pool_seconds = std::chrono::duration<double>(Clock::now() - t_pool).count();

@@ -33,28 +33,32 @@ OutputDir::~OutputDir() {
 
 std::string OutputDir::path(const std::string& file) const { return (fs::path(dir_) / file).string(); }
 
-SlowNotice::SlowNotice(std::string message, bool enabled, double after_seconds)
-    : start_(std::chrono::steady_clock::now()) {
-  if (!enabled) return;
-  thread_ = std::thread([this, message = std::move(message), after_seconds] {
+SlowNotice::SlowNotice(std::string live, std::string done, bool enabled, double after_seconds)
+    : done_message_(std::move(done)), after_(after_seconds), enabled_(enabled), start_(std::chrono::steady_clock::now()) {
+  if (!enabled || !isatty(fileno(stderr))) return;
+  thread_ = std::thread([this, live = std::move(live)] {
     std::unique_lock lock(mutex_);
-    if (done_.wait_for(lock, std::chrono::duration<double>(after_seconds), [this] { return finished_; })) return;
-    std::fprintf(stderr, "%s\n", message.c_str());
+    if (done_.wait_for(lock, std::chrono::duration<double>(after_), [this] { return finished_; })) return;
+    std::fprintf(stderr, "%s", live.c_str());
+    std::fflush(stderr);
     said_ = true;
   });
 }
 
 SlowNotice::~SlowNotice() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    finished_ = true;
+  if (!enabled_) return;
+  if (thread_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+    }
+    done_.notify_one();
+    thread_.join();
+    if (said_) std::fprintf(stderr, "\r\033[K");
   }
-  done_.notify_one();
-  thread_.join();
-  if (said_ && std::uncaught_exceptions() == 0)
-    std::fprintf(stderr, "... done in %s\n",
-                 format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()).c_str());
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (std::uncaught_exceptions() == 0 && (said_ || took > after_))
+    std::fprintf(stderr, "%s in %s\n", done_message_.c_str(), format_duration(took).c_str());
 }
 
 std::string format_duration(double s) {

@@ -28,17 +28,22 @@ class OutputDir {
   bool committed_ = false;
 };
 
-// While it lives, says `message` on stderr once `after_seconds` have passed, and when it ends after that, how
-// long it took; silent when the scope is quicker or `enabled` is false. For work that is slow only on a first
-// run, e.g. pipelines that drivers compile on creation and cache on disk.
+// Says that slow work is under way, for work that is slow only on a first run (pipelines that drivers compile
+// on creation and cache on disk). On a terminal: `live` once `after_seconds` have passed, replaced by `done`
+// and the time taken when the scope ends (erased if it ends by an exception, so an error stays one line).
+// Elsewhere (logs): `done` and the time, after the fact, when it took longer than after_seconds. Silent
+// when disabled.
 class SlowNotice {
  public:
-  SlowNotice(std::string message, bool enabled, double after_seconds = 2.0);
+  SlowNotice(std::string live, std::string done, bool enabled, double after_seconds = 2.0);
   ~SlowNotice();
   SlowNotice(const SlowNotice&) = delete;
   SlowNotice& operator=(const SlowNotice&) = delete;
 
  private:
+  std::string done_message_;
+  double after_;
+  bool enabled_;
   std::mutex mutex_;
   std::condition_variable done_;
   bool finished_ = false, said_ = false;
@@ -46,9 +51,9 @@ class SlowNotice {
   std::thread thread_;
 };
 
-// The notice for creating an experiment's GPU programs.
-inline constexpr const char* kCompilingKernels =
-    "compiling GPU kernels (first run only: the driver caches them, later runs start at once) ...";
+// Notices for creating an experiment's GPU programs.
+inline constexpr const char* kCompilingKernels = "compiling GPU kernels (first run only: the driver caches them) ...";
+inline constexpr const char* kCompiledKernels = "compiled GPU kernels (first run only: the driver caches them)";
 
 // Prints one progress line (to stderr; rewritten in place on a terminal).
 void print_progress(const pipeline::FitProgress& p);
