@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "fit_mesh.hpp"
+#include "fit_scene.hpp"
 #include "fresh_report.hpp"
 #include "core/error.hpp"
 #include "core/image_metrics.hpp"
@@ -28,13 +29,15 @@ struct FitArgs {
   bool no_optimizer_state = false;
   bool quiet = false;
   uint32_t export_resolution = 0;
+  double max_seconds = 0;
   std::vector<std::string> overrides;
+  SceneArgs scene;
   GpuOptions gpu;
 };
 
 void run_fit(FitArgs a) {
   if (is_mesh_input(a.input)) {
-    if (a.eval_every) fail("nf fit: --eval-every applies to images only");
+    if (a.eval_every) fail("nf fit: --eval-every applies to images and scenes only");
     MeshFitArgs m;
     m.input = a.input;
     m.field = a.field.empty() ? "sdf-rbf" : a.field;
@@ -50,6 +53,23 @@ void run_fit(FitArgs a) {
     return;
   }
   if (a.export_resolution) fail("nf fit: --export-mesh applies to mesh inputs (.obj, .ply) only");
+  if (is_scene_input(a.input)) {
+    SceneFitArgs s;
+    s.input = a.input;
+    s.field = a.field;
+    s.out = a.out;
+    s.steps = a.steps;
+    s.seed = a.seed;
+    s.eval_every = a.eval_every;
+    s.max_seconds = a.max_seconds;
+    s.no_optimizer_state = a.no_optimizer_state;
+    s.quiet = a.quiet;
+    s.overrides = a.overrides;
+    s.scene = a.scene;
+    s.gpu = a.gpu;
+    run_fit_scene(s);
+    return;
+  }
   if (a.field.empty()) a.field = "rbf";
   // Everything that can be wrong with the inputs is checked before anything is created.
   auto config = pipeline::load_config(a.field);
@@ -79,6 +99,7 @@ void run_fit(FitArgs a) {
                  static_cast<unsigned long long>(experiment.field().parameter_count()));
   pipeline::FitOptions options;
   options.eval_every = a.eval_every;
+  options.max_seconds = a.max_seconds;
   if (!a.quiet) options.progress = print_progress;
   const auto result = pipeline::fit_image(experiment, target, options);
 
@@ -136,23 +157,30 @@ void run_fit(FitArgs a) {
 void add_fit(CLI::App& app) {
   auto args = std::make_shared<FitArgs>();
   auto* cmd = app.add_subcommand("fit",
-                                 "Fit a field to an image (writes snapshot.nf, render.png, error.png, metrics.json) or an SDF "
-                                 "to a mesh (.obj/.ply: snapshot.nf, metrics.json, mesh.obj with --export-mesh)");
-  cmd->add_option("input", args->input, "Input image (PNG, JPEG, EXR, ...) or mesh (OBJ, PLY)")->required();
+                                 "Fit a field to an image (writes snapshot.nf, render.png, error.png, metrics.json), an SDF "
+                                 "to a mesh (.obj/.ply: snapshot.nf, metrics.json, mesh.obj with --export-mesh) or a radiance "
+                                 "field to posed photos (a transforms .json or its folder: snapshot.nf, metrics.json, test/)");
+  cmd->add_option("input", args->input,
+                  "Input image (PNG, JPEG, EXR, ...), mesh (OBJ, PLY) or scene (transforms_train.json / transforms.json, "
+                  "or a folder holding one)")
+      ->required();
   cmd->add_option("--field", args->field, "Named config (" + [] {
     std::string s;
     for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
     return s;
-  }() + ") or a .json file; default rbf for images, sdf-rbf for meshes");
+  }() + ") or a .json file; default rbf for images, sdf-rbf for meshes, nerf-hashgrid for scenes");
   cmd->add_option("--steps", args->steps, "Training steps (default: the config's; schedules scale with it)");
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (initialisation and sampling)")->capture_default_str();
-  cmd->add_option("--eval-every", args->eval_every, "Render and score the full image every K steps (metrics.json curve)");
+  cmd->add_option("--eval-every", args->eval_every,
+                  "Render and score the full image (scenes: the first 3 test views) every K steps (metrics.json curve)");
+  cmd->add_option("--max-seconds", args->max_seconds, "Stop training after this many seconds (evaluations excluded)");
   cmd->add_option("--set", args->overrides, "Override a config value: path.to.key=JSON (repeatable), e.g. schedule.steps=15000");
   cmd->add_option("--export-mesh", args->export_resolution,
                   "Meshes: extract the zero level set on a RES^3 grid into DIR/mesh.obj (marching cubes)");
   cmd->add_flag("--no-optimizer-state", args->no_optimizer_state, "Leave the optimizer state out of the snapshot");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
+  args->scene.add_to(*cmd);
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_fit(*args); });
 }

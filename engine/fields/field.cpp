@@ -27,29 +27,12 @@ Field::Field(gpu::Context& ctx, const json& config, const std::string& where, ui
     modulation_ = nn::modulations().create(mc, ctx, input_dims, m);
   }
 
-  std::vector<nn::ParamBlock> blocks;
-  std::vector<size_t> first;
-  for (nn::Module* m : modules()) {
-    first.push_back(blocks.size());
-    for (auto& b : m->parameter_blocks()) blocks.push_back(b);
-  }
   for (const auto& b : encoding_->parameter_blocks()) encoding_trains_ |= b.trainable;
-  store_ = std::make_unique<nn::ParameterStore>(ctx, blocks);
-  // Capacity: the requested batch (rounded up to 64), or less where a buffer would exceed the device's
-  // storage-buffer range (then callers process their batches in chunks of max_batch()).
-  const uint64_t range = ctx.info().max_storage_buffer_range;
-  uint64_t capacity = (uint64_t(max_batch) + 63) / 64 * 64;
-  for (nn::Module* m : modules()) capacity = std::min<uint64_t>(capacity, m->max_capacity(range));
   uint32_t widest = encoding_->output_dims();
   if (modulation_) widest = std::max(widest, modulation_->output_dims());
-  capacity = std::min<uint64_t>(capacity, range / (uint64_t(widest) * 4) / 64 * 64);
-  if (capacity < 64) fail(where, ": a batch of 64 samples does not fit this device's buffers");
-  max_batch_ = uint32_t(std::min<uint64_t>(capacity, max_batch));
-  for (size_t i = 0; i < modules().size(); ++i) {
-    modules()[i]->bind(*store_, first[i]);
-    modules()[i]->reserve(ctx, uint32_t(capacity));
-  }
-  const auto cap = uint32_t(capacity);
+  modules_ = std::make_unique<ModuleSet>(ctx, modules(), max_batch, widest, where);
+  max_batch_ = modules_->max_batch();
+  const uint32_t cap = modules_->capacity();
   capacity_ = cap;
   features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "features");
   if (encoding_trains_) d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "feature gradients");
@@ -68,29 +51,9 @@ std::vector<nn::Module*> Field::modules() const {
 
 json Field::config() const { return {{"encoding", encoding_->config()}, {"network", network_->config()}}; }
 
-nn::SampleCost Field::training_cost() const {
-  nn::SampleCost c;
-  for (const nn::Module* m : modules()) {
-    const auto mc = m->training_cost();
-    c.flops += mc.flops;
-    c.bytes += mc.bytes;
-  }
-  return c;
-}
+nn::SampleCost Field::training_cost() const { return modules_->training_cost(); }
 
-void Field::initialize(uint64_t seed) {
-  Pcg32 rng(seed);
-  std::vector<float> values(store_->size(), 0.0f);
-  const auto& blocks = store_->blocks();
-  size_t b = 0;
-  for (nn::Module* m : modules()) {
-    std::vector<std::span<float>> spans;
-    for (size_t k = 0; k < m->parameter_blocks().size(); ++k, ++b)
-      spans.emplace_back(values.data() + blocks[b].offset, blocks[b].block.count);
-    m->initialize(spans, rng);
-  }
-  store_->upload(values);
-}
+void Field::initialize(uint64_t seed) { modules_->initialize(seed); }
 
 void Field::forward(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& y, uint32_t n) {
   NF_ASSERT(n <= max_batch_, "field batch of ", n, " exceeds its capacity ", max_batch_);

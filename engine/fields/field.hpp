@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "fields/module_set.hpp"
 #include "gpu/commands.hpp"
 #include "nn/batch.hpp"
 #include "nn/losses/eikonal.hpp"
@@ -29,8 +30,8 @@ class Field {
   // Samples per forward/backward call: the requested max_batch, or less where the device's buffers are
   // too small for it.
   uint32_t max_batch() const { return max_batch_; }
-  nn::ParameterStore& parameters() { return *store_; }
-  uint64_t parameter_count() const { return store_->count(); }
+  nn::ParameterStore& parameters() { return modules_->store(); }
+  uint64_t parameter_count() const { return modules_->store().count(); }
   // Encoding + network work per training sample (see nn::SampleCost), plus the feature traffic between them.
   nn::SampleCost training_cost() const;
 
@@ -64,7 +65,7 @@ class Field {
 
   gpu::Context& ctx_;
   std::unique_ptr<nn::Module> encoding_, network_, modulation_;
-  std::unique_ptr<nn::ParameterStore> store_;
+  std::unique_ptr<ModuleSet> modules_;
   uint32_t max_batch_;
   bool encoding_trains_ = false;
   uint32_t capacity_ = 0;

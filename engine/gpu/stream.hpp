@@ -28,6 +28,9 @@ class Stream {
   // Waits for everything submitted so far.
   void wait();
   uint64_t submits() const { return submits_; }
+  // The slot begin() records into (until submit()): the work it held before has finished, so per-slot
+  // read-back buffers written by that work can be read.
+  uint32_t slot() const { return next_; }
   // Statistics of the most recently submitted command list.
   const CommandStats& last_stats() const { return last_stats_; }
 

@@ -95,6 +95,13 @@ void write_snapshot(const std::string& path, const Snapshot& s) {
     out.append(reinterpret_cast<const char*>(s.optimizer->first_moment.data()), s.parameters.size() * 4);
     out.append(reinterpret_cast<const char*>(s.optimizer->second_moment.data()), s.parameters.size() * 4);
   }
+  put<uint64_t>(out, s.attachments.size());
+  for (const auto& [name, bytes] : s.attachments) {
+    put<uint64_t>(out, name.size());
+    out += name;
+    put<uint64_t>(out, bytes.size());
+    out += bytes;
+  }
   put<uint32_t>(out, crc32(out.data(), out.size()));
   write_file_atomically(path, out);
 }
@@ -110,8 +117,8 @@ Snapshot read_snapshot(const std::string& path) {
   Reader r(path, data);
   r.bytes(sizeof(kMagic), "magic");
   const auto version = r.get<uint32_t>("format version");
-  if (version != kSnapshotVersion)
-    fail("snapshot ", path, ": format version ", version, ", but this nf reads version ", kSnapshotVersion);
+  if (version < 1 || version > kSnapshotVersion)
+    fail("snapshot ", path, ": format version ", version, ", but this nf reads versions 1 to ", kSnapshotVersion);
   if (data.size() < sizeof(kMagic) + 8) fail("snapshot ", path, ": truncated");
   const uint32_t stored_crc = [&] {
     uint32_t c;
@@ -137,6 +144,13 @@ Snapshot read_snapshot(const std::string& path) {
     o.first_moment = r.floats(n, "optimizer first moment");
     o.second_moment = r.floats(n, "optimizer second moment");
     s.optimizer = std::move(o);
+  }
+  if (version >= 2) {
+    const auto count = r.get<uint64_t>("attachment count");
+    for (uint64_t a = 0; a < count; ++a) {
+      const auto name = r.bytes(r.get<uint64_t>("attachment name length"), "attachment name");
+      s.attachments[name] = r.bytes(r.get<uint64_t>("attachment length"), "attachment");
+    }
   }
   if (r.pos() + 4 != data.size()) fail("snapshot ", path, ": unexpected trailing data");
   return s;

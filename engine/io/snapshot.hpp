@@ -3,11 +3,15 @@
 // in one binary file:
 //
 //   "NFSNAP\r\n" | u32 format version | u64 json bytes | json | u64 n | n x f32 parameters |
-//   u8 has_optimizer [ | u64 step | n x f32 first moment | n x f32 second moment ] | u32 CRC-32 of all before
+//   u8 has_optimizer [ | u64 step | n x f32 first moment | n x f32 second moment ] |
+//   u64 attachments | per attachment: u64 name bytes | name | u64 bytes | data   (version 2 on) |
+//   u32 CRC-32 of all before
 //
 // Little-endian. Files are written atomically. Reading checks the magic, the version, every length and the
-// checksum, and names the file and the problem on any mismatch.
+// checksum, and names the file and the problem on any mismatch. Version 1 files (no attachments) still read.
+// Attachments hold a task's other state by name (a radiance field's occupancy grid).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,12 +21,13 @@
 
 namespace nf {
 
-inline constexpr uint32_t kSnapshotVersion = 1;
+inline constexpr uint32_t kSnapshotVersion = 2;
 
 struct Snapshot {
   json description;  // the field's config and task metadata
   std::vector<float> parameters;
   std::optional<nn::OptimizerState> optimizer;
+  std::map<std::string, std::string> attachments;  // name -> bytes
 };
 
 void write_snapshot(const std::string& path, const Snapshot& snapshot);

@@ -22,6 +22,7 @@ struct FitProgress {
 
 struct FitOptions {
   uint32_t eval_every = 0;  // full-image PSNR every K steps (and at the end); 0 = only at the end
+  double max_seconds = 0;   // > 0: stop once training (evaluations excluded) has taken this long
   double progress_interval_seconds = 1.0;
   std::function<void(const FitProgress&)> progress;  // called about every interval and on evaluations
 };

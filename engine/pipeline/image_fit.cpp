@@ -21,6 +21,7 @@ FitResult fit_image(ImageExperiment& e, const Image& target, const FitOptions& o
   };
 
   while (e.steps_done() < total) {
+    if (options.max_seconds > 0 && meter.train_seconds() >= options.max_seconds) break;
     e.train_step();
     const uint32_t step = e.steps_done();
     if (options.eval_every > 0 && step % options.eval_every == 0 && step < total) {

@@ -8,10 +8,17 @@ namespace nf::pipeline {
 
 Training Training::from_config(ConfigReader& c, gpu::Context& ctx, nn::ParameterStore& parameters, uint32_t outputs,
                                uint32_t batch, const std::string& where) {
-  Training t;
   auto loss_cfg = c.child("loss");
   if (!loss_cfg.has("type")) fail(where, ": missing \"loss\" with a \"type\"");
-  t.loss = nn::losses().create(loss_cfg, ctx, outputs, batch);
+  auto loss = nn::losses().create(loss_cfg, ctx, outputs, batch);
+  Training t = without_loss(c, ctx, parameters, where);
+  t.loss = std::move(loss);
+  return t;
+}
+
+Training Training::without_loss(ConfigReader& c, gpu::Context& ctx, nn::ParameterStore& parameters,
+                                const std::string& where) {
+  Training t;
   auto opt_cfg = c.child("optimizer");
   if (!opt_cfg.has("type")) fail(where, ": missing \"optimizer\" with a \"type\"");
   t.optimizer = nn::optimizers().create(opt_cfg, ctx, parameters);
@@ -21,7 +28,7 @@ Training Training::from_config(ConfigReader& c, gpu::Context& ctx, nn::Parameter
 }
 
 void Training::describe(json& config) const {
-  config["loss"] = loss->config();
+  if (loss) config["loss"] = loss->config();
   config["optimizer"] = optimizer->config();
   config["schedule"] = schedule.config();
 }

@@ -24,7 +24,10 @@ struct Training {
   // Reads the three keys from c (where names the config in errors).
   static Training from_config(ConfigReader& c, gpu::Context& ctx, nn::ParameterStore& parameters, uint32_t outputs,
                               uint32_t batch, const std::string& where);
-  // Adds the resolved "loss", "optimizer" and "schedule" to an experiment's config.
+  // Reads "optimizer" and "schedule" only (tasks whose loss is their own, e.g. radiance fields' ray loss).
+  static Training without_loss(ConfigReader& c, gpu::Context& ctx, nn::ParameterStore& parameters,
+                               const std::string& where);
+  // Adds the resolved "loss" (when it has one), "optimizer" and "schedule" to an experiment's config.
   void describe(json& config) const;
 
   // Records one step's data term, the same for every task: the parameter gradients zeroed, then for each

@@ -96,7 +96,7 @@ TEST_F(GpuTest, SpectrumMatchesTheReferenceOnRandomImages) {
 }
 
 TEST_F(GpuTest, SpectrumMatchesTheReferenceOnARealImage) {
-  check_gpu(ctx(), read_image(test::test_data("images/kodim20_x300_y200.png")), 64);
+  check_gpu(ctx(), read_image(test::test_input("images/kodim20_x300_y200.png")), 64);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ class Cli : public ::testing::Test {
   }
   // A small real image: a 32x32 crop of a Kodak image.
   std::string small_image() {
-    write_image(path("small.png"), read_image(test::test_data("images/kodim03_x300_y200.png")));
+    write_image(path("small.png"), read_image(test::test_input("images/kodim03_x300_y200.png")));
     return path("small.png");
   }
   // Asserts a failed run: exit code 1, exactly one stderr line naming `what`, and no output folder.

@@ -95,7 +95,7 @@ TEST(MeshSdf, SpotCentreInsideCornersOutside) {
 
 TEST(MeshSdf, OpenMeshGetsAWarningAndSensibleSigns) {
   test::WarningCapture log;
-  const LoadedMesh loaded = load_mesh(test::test_data("meshes/spot_open.obj"));
+  const LoadedMesh loaded = load_mesh(test::test_input("meshes/spot_open.obj"));
   EXPECT_TRUE(log.has("boundary edges"));
   const MeshSdf sdf(loaded.mesh);
   // Far outside: the box's shell beyond the mesh's bounds (the mesh fits [-0.9, 0.9]^3).
@@ -121,7 +121,7 @@ TEST(MeshSdf, OpenMeshGetsAWarningAndSensibleSigns) {
 }
 
 TEST(MeshSdf, BatchMatchesSingleQueriesOnAnyThreadCount) {
-  const MeshSdf sdf(load_mesh(test::test_data("meshes/torus.obj")).mesh);
+  const MeshSdf sdf(load_mesh(test::test_input("meshes/torus.obj")).mesh);
   Pcg32 rng(5);
   const size_t n = 4001;
   const std::vector<float> xyz = test::random_floats(3 * n, rng, -1, 1);

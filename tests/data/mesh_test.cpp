@@ -59,7 +59,7 @@ TEST(Mesh, LoadsSpotClosedAndNormalised) {
 TEST(Mesh, ClosedTorusHasNoWarningsAndOpenSpotWarns) {
   {
     WarningCapture log;
-    const LoadedMesh m = load_mesh(test::test_data("meshes/torus.obj"));
+    const LoadedMesh m = load_mesh(test::test_input("meshes/torus.obj"));
     EXPECT_EQ(m.report.triangles, 2304u);
     EXPECT_TRUE(m.report.closed());
     EXPECT_EQ(m.report.misoriented_edges, 0u);
@@ -67,7 +67,7 @@ TEST(Mesh, ClosedTorusHasNoWarningsAndOpenSpotWarns) {
     EXPECT_TRUE(log.warnings().empty()) << log.warnings().front();
   }
   WarningCapture log;
-  const std::string path = test::test_data("meshes/spot_open.obj");
+  const std::string path = test::test_input("meshes/spot_open.obj");
   const LoadedMesh m = load_mesh(path);
   EXPECT_EQ(m.report.triangles, 5843u);
   EXPECT_EQ(m.report.boundary_edges, 13u);

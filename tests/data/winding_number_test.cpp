@@ -61,7 +61,7 @@ TEST(WindingNumber, FastMatchesExactOnClosedMeshes) {
 // Measured: worst 0.030, mean 0.0070.
 TEST(WindingNumber, FastMatchesExactOnAnOpenMesh) {
   test::WarningCapture log;  // the open-mesh warning is expected
-  expect_fast_matches_exact(load_mesh(test::test_data("meshes/spot_open.obj")).mesh, 2.0, 0.04,
+  expect_fast_matches_exact(load_mesh(test::test_input("meshes/spot_open.obj")).mesh, 2.0, 0.04,
                             0.007);
 }
 

@@ -113,7 +113,7 @@ TEST_F(ImageIo, RealKodakImageLoads) {
   EXPECT_EQ(img.channels, 3);
   EXPECT_EQ(image_file_bits(test::asset("images/kodim01.png")), 8);
   // A 64x64 crop of instant-ngp's albert.exr: float values, kept as stored.
-  const std::string albert = test::test_data("images/albert_x480_y480.exr");
+  const std::string albert = test::test_input("images/albert_x480_y480.exr");
   const Image exr = read_image(albert);
   EXPECT_EQ(exr.width, 64);
   EXPECT_EQ(exr.height, 64);

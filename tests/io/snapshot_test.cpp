@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -61,6 +62,29 @@ TEST_F(SnapshotFile, RoundTripsExactly) {
   EXPECT_FALSE(read_snapshot(path("b.nf")).optimizer.has_value());
 }
 
+// Attachments (version 2) round-trip byte for byte, binary zeros included; a version 1 file (the same
+// layout without the attachment list) still reads.
+TEST_F(SnapshotFile, AttachmentsRoundTripAndVersionOneFilesStillRead) {
+  Snapshot s = sample();
+  s.attachments["occupancy.bits"] = std::string("\x00\x01\xff\x00zz", 6);
+  s.attachments["empty"] = "";
+  write_snapshot(path("a.nf"), s);
+  const Snapshot b = read_snapshot(path("a.nf"));
+  EXPECT_EQ(b.attachments, s.attachments);
+
+  Snapshot plain = sample();
+  write_snapshot(path("p.nf"), plain);
+  std::string v1 = bytes_of(path("p.nf"));
+  v1[8] = 1;                             // format version 1
+  v1.erase(v1.size() - 12, 8);           // no attachment count
+  const uint32_t crc = crc32(v1.data(), v1.size() - 4);
+  std::memcpy(v1.data() + v1.size() - 4, &crc, 4);
+  std::ofstream(path("v1.nf"), std::ios::binary) << v1;
+  const Snapshot c = read_snapshot(path("v1.nf"));
+  EXPECT_EQ(c.parameters, plain.parameters);
+  EXPECT_TRUE(c.attachments.empty());
+}
+
 TEST_F(SnapshotFile, CorruptTruncatedAndForeignFilesAreRejected) {
   write_snapshot(path("good.nf"), sample());
   const std::string good = bytes_of(path("good.nf"));
@@ -76,7 +100,7 @@ TEST_F(SnapshotFile, CorruptTruncatedAndForeignFilesAreRejected) {
   std::string other_version = good;
   other_version[8] = 7;  // format version 7
   std::ofstream(path("v7.nf"), std::ios::binary) << other_version;
-  EXPECT_NE(error_of(path("v7.nf")).find("format version 7, but this nf reads version 1"), std::string::npos);
+  EXPECT_NE(error_of(path("v7.nf")).find("format version 7, but this nf reads versions 1 to 2"), std::string::npos);
 
   std::ofstream(path("foreign.nf"), std::ios::binary) << "PK\x03\x04 some zip file";
   EXPECT_NE(error_of(path("foreign.nf")).find("not an nf snapshot"), std::string::npos);

@@ -88,6 +88,9 @@ const Case kCases[] = {
     {"sine+cam", 5, 2, 16, 2, Activation::Sine, Activation::None, true},
     {"widest fused", 128, 3, 128, 2, Activation::Relu, Activation::None, true},
     {"cam, one output", 12, 1, 24, 3, Activation::Relu, Activation::Sigmoid, true},
+    {"relu+sigmoid (a radiance colour network)", 21, 3, 16, 2, Activation::Relu, Activation::Sigmoid, false},
+    {"relu, one hidden layer (a radiance density network)", 32, 5, 64, 1, Activation::Relu, Activation::None, false},
+    {"relu, one hidden layer, narrow", 8, 5, 16, 1, Activation::Relu, Activation::None, false},
 };
 
 TEST_F(GpuTest, MlpPerLayerPathMatchesReference) {

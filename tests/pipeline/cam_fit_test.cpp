@@ -12,10 +12,10 @@ namespace {
 
 using test::GpuTest;
 
-// 32x32 centre crops: of kodim05 (768x512; tests/data holds its [300, 448) x [180, 320)) and of skimage's
-// text.png (448x172; tests/data holds the crop itself).
-Image kodim05_centre_crop() { return crop(read_image(test::test_data("images/kodim05_x300_y180.png")), 68, 60, 32, 32); }
-Image text_centre_crop() { return read_image(test::test_data("images/text_x208_y70.png")); }
+// 32x32 centre crops: of kodim05 (768x512; tests/assets holds its [300, 448) x [180, 320)) and of skimage's
+// text.png (448x172; tests/assets holds the crop itself).
+Image kodim05_centre_crop() { return crop(read_image(test::test_input("images/kodim05_x300_y180.png")), 68, 60, 32, 32); }
+Image text_centre_crop() { return read_image(test::test_input("images/text_x208_y70.png")); }
 
 // Full-image PSNR every `every` steps of a `steps`-step run of a named config.
 std::vector<double> curve(gpu::Context& ctx, const std::string& name, const Image& image, uint32_t steps,

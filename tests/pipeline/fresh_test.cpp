@@ -36,9 +36,9 @@ json small_ffn() {
   return c;
 }
 
-// A w x h crop at (x, y) of a Kodak crop stored in tests/data/images (its name gives its origin in the original).
+// A w x h crop at (x, y) of a Kodak crop stored in tests/assets/images (its name gives its origin in the original).
 Image kodak_crop(const std::string& name, int x, int y, int w, int h) {
-  return crop(read_image(test::test_data("images/" + name)), x, y, w, h);
+  return crop(read_image(test::test_input("images/" + name)), x, y, w, h);
 }
 
 // The untrained field of `config` with `parameter` = value, initialised with seed, on a w x h grid.

@@ -27,7 +27,7 @@ json ci_config(uint32_t batch) {
 
 // A centred crop of kodim05 (768x512; the test file holds its [300, 448) x [180, 320)).
 Image kodak_crop(int size) {
-  const Image region = read_image(test::test_data("images/kodim05_x300_y180.png"));
+  const Image region = read_image(test::test_input("images/kodim05_x300_y180.png"));
   return crop(region, (768 - size) / 2 - 300, (512 - size) / 2 - 180, size, size);
 }
 

@@ -150,7 +150,7 @@ TEST_F(GpuTest, SdfHashgridFitsSpot) { fit_and_check(ctx(), "sdf-hashgrid", test
 // CAM over xyz (a 16^3 grid of gamma/beta per hidden layer) trains an SDF; at this budget it trails the
 // unmodulated MLP (IoU 0.72-0.78 against 0.86 over seeds 1-2; Chamfer 0.0068 here; apps/bench/README.md).
 TEST_F(GpuTest, SdfMlpCamFitsSpot) { fit_and_check(ctx(), "sdf-mlp-cam", test::asset("meshes/spot.obj"), 120, 0.6, 0.015); }
-TEST_F(GpuTest, SdfRbfFitsATorus) { fit_and_check(ctx(), "sdf-rbf", test::test_data("meshes/torus.obj"), 150, 0.95, 0.003); }
+TEST_F(GpuTest, SdfRbfFitsATorus) { fit_and_check(ctx(), "sdf-rbf", test::test_input("meshes/torus.obj"), 150, 0.95, 0.003); }
 
 // The eikonal term on spot (sdf-rbf at CI size, 100 steps, weight 0.1): IoU, and the mean |grad f| and mean
 // (|grad f| - 1)^2 on 8192 uniform points. Measured on lavapipe: without the term (the same run without

@@ -33,7 +33,7 @@ std::vector<float> random_floats(size_t n, Pcg32& rng, double lo, double hi) {
 
 std::vector<float> poison(size_t n) { return std::vector<float>(n, std::numeric_limits<float>::quiet_NaN()); }
 
-std::string test_data(const std::string& relative) { return std::string(NF_SOURCE_DIR) + "/tests/data/" + relative; }
+std::string test_input(const std::string& relative) { return std::string(NF_SOURCE_DIR) + "/tests/assets/" + relative; }
 
 std::string asset(const std::string& relative) { return std::string(NF_SOURCE_DIR) + "/assets/" + relative; }
 

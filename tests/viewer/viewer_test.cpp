@@ -24,7 +24,7 @@ using test::GpuTest;
 // A 48x48 crop of a real photograph, written where ImageMode can read it.
 std::string crop_file() {
   static const std::string path = [] {
-    const Image full = read_image(test::test_data("images/kodim05_x300_y180.png"));  // kodim05 from (300, 180)
+    const Image full = read_image(test::test_input("images/kodim05_x300_y180.png"));  // kodim05 from (300, 180)
     const auto p =
         (std::filesystem::temp_directory_path() / cat("nf_viewer_test_", ::getpid(), ".png")).string();
     write_image(p, crop(full, 0, 20, 48, 48));
@@ -232,7 +232,7 @@ TEST_F(GpuTest, PanelKeysAndBudgetWithoutAWindow) {
   // Dropped files: an image replaces the target (a rebuild), a snapshot restores its model.
   const auto other =
       (std::filesystem::temp_directory_path() / cat("nf_viewer_drop_", ::getpid(), ".png")).string();
-  write_image(other, crop(read_image(test::test_data("images/kodim08_x200_y100.png")), 0, 0, 40, 24));
+  write_image(other, crop(read_image(test::test_input("images/kodim08_x200_y100.png")), 0, 0, 40, 24));
   app.open_dropped(other);
   EXPECT_EQ(mode.target().width, 40);
   EXPECT_EQ(mode.target().height, 24);

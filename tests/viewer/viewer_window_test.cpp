@@ -36,7 +36,7 @@ class ViewerWindow : public ::testing::Test {
     dir_ = fs::temp_directory_path() / cat("nf_viewer_window_", ::getpid(), "_",
                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
-    const Image full = read_image(test::test_data("images/kodim05_x300_y180.png"));  // kodim05 from (300, 180)
+    const Image full = read_image(test::test_input("images/kodim05_x300_y180.png"));  // kodim05 from (300, 180)
     target_ = crop(full, 20, 0, 128, 128);
     write_image((dir_ / "crop.png").string(), target_);
   }
