@@ -13,15 +13,18 @@
 #include "output.hpp"
 #include "data/mesh_sdf.hpp"
 #include "pipeline/image_experiment.hpp"
+#include "pipeline/radiance_experiment.hpp"
 #include "pipeline/sdf_export.hpp"
 #include "pipeline/sdf_metrics.hpp"
+#include "render_scene.hpp"
 
 namespace nf::cli {
 namespace {
 
 struct EvalArgs {
-  std::string snapshot, reference, out;
+  std::string snapshot, reference, out, renders;
   uint32_t resolution = 128, points = 1u << 18;
+  int downscale = 1;
   GpuOptions gpu;
 };
 
@@ -54,6 +57,16 @@ void run_eval_sdf(const EvalArgs& a, const Snapshot& snap) {
 void run_eval(const EvalArgs& a) {
   const Snapshot snap = read_snapshot(a.snapshot);
   if (pipeline::is_sdf_snapshot(snap)) return run_eval_sdf(a, snap);
+  if (pipeline::is_radiance_snapshot(snap)) {
+    RadianceEvalArgs r;
+    r.snapshot = a.snapshot;
+    r.reference = a.reference;
+    r.out = a.out;
+    r.renders = a.renders;
+    r.downscale = a.downscale;
+    r.gpu = a.gpu;
+    return run_eval_radiance(r, snap);
+  }
   const Image reference = pipeline::prepare_target(read_image(a.reference), snap.description.value("config", json::object()));
   gpu::Context ctx(a.gpu.context_options());
   auto e = pipeline::ImageExperiment::from_snapshot(ctx, snap, a.snapshot, nullptr);
@@ -79,9 +92,17 @@ void run_eval(const EvalArgs& a) {
 
 void add_eval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
-  auto* cmd = app.add_subcommand("eval", "Score a snapshot against a reference image (PSNR, SSIM) or mesh (IoU, Chamfer)");
+  auto* cmd = app.add_subcommand(
+      "eval", "Score a snapshot against a reference image (PSNR, SSIM), mesh (IoU, Chamfer) or posed views (PSNR, SSIM)");
   cmd->add_option("snapshot", args->snapshot, "snapshot.nf written by `nf fit`")->required();
-  cmd->add_option("--reference", args->reference, "Reference image (rendered at its size) or mesh (.obj/.ply)")->required();
+  cmd->add_option("--reference", args->reference,
+                  "Reference image (rendered at its size), mesh (.obj/.ply) or, for radiance snapshots, a transforms "
+                  "file whose every frame is scored (e.g. transforms_test.json)")
+      ->required();
+  cmd->add_option("--downscale", args->downscale, "Radiance snapshots: load the reference views reduced by F")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--renders", args->renders, "Radiance snapshots: write each view's render and error map here");
   cmd->add_option("--out", args->out, "Write the metrics as JSON here");
   cmd->add_option("--resolution", args->resolution, "SDF snapshots: marching-cubes grid for Chamfer")
       ->capture_default_str()

@@ -148,4 +148,14 @@ Image error_map(const Image& a, const Image& b, double max_error) {
   return out;
 }
 
+Image color_mapped(const Image& values, double lo, double hi) {
+  Image out(values.width, values.height, 3);
+  const double span = hi > lo ? hi - lo : 1.0;
+  for (size_t p = 0; p < values.pixel_count(); ++p) {
+    const auto rgb = colormap((double(values.pixels[p * size_t(values.channels)]) - lo) / span);
+    for (int c = 0; c < 3; ++c) out.pixels[p * 3 + size_t(c)] = float(rgb[size_t(c)]);
+  }
+  return out;
+}
+
 }  // namespace nf

@@ -29,4 +29,7 @@ double ssim(const Image& a, const Image& b);
 // >= max_error). Returns an RGB image in [0,1].
 Image error_map(const Image& a, const Image& b, double max_error);
 
+// A one-channel image (depth, counts, ...) with the same colour map: lo dark, hi and above bright.
+Image color_mapped(const Image& values, double lo, double hi);
+
 }  // namespace nf

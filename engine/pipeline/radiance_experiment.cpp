@@ -39,6 +39,8 @@ json resolve_radiance_field(json field, double aabb_scale) {
 
 }  // namespace
 
+bool is_radiance_snapshot(const Snapshot& snapshot) { return snapshot.description.value("task", "") == "radiance"; }
+
 json camera_to_json(const data::Camera& c) {
   const auto& d = c.k.distortion;
   return {{"fx", c.k.fx}, {"fy", c.k.fy}, {"cx", c.k.cx}, {"cy", c.k.cy}, {"width", c.k.width},
@@ -265,6 +267,29 @@ StepCounts RadianceExperiment::step_counts() const {
 double RadianceExperiment::occupancy() {
   stream_.wait();
   return grid_->occupancy();
+}
+
+std::vector<float> RadianceExperiment::density(std::span<const float> x) {
+  NF_ASSERT(x.size() % 3 == 0, "density(): 3 floats a point");
+  stream_.wait();
+  const size_t n = x.size() / 3;
+  std::vector<float> out(n);
+  // The marcher's sample rows and the outputs' first row serve as the batch (nothing else is in flight).
+  nn::BatchView points = marcher_->samples();
+  const uint32_t chunk = std::min(field_->max_batch(), points.stride);
+  std::vector<float> rows(3 * size_t(points.stride));
+  for (size_t first = 0; first < n; first += chunk) {
+    const auto m = uint32_t(std::min<size_t>(chunk, n - first));
+    for (uint32_t i = 0; i < m; ++i)
+      for (int a = 0; a < 3; ++a) rows[size_t(a) * points.stride + i] = x[3 * (first + i) + size_t(a)];
+    points.buffer->upload(std::span<const float>(rows));
+    gpu::CommandList& cmd = stream_.begin();
+    field_->density(cmd, {points.buffer, 3, points.stride}, {&outs_.buffer, 1, outs_.capacity}, m);
+    stream_.submit();
+    stream_.wait();
+    outs_.buffer.download(out.data() + first, uint64_t(m) * 4);
+  }
+  return out;
 }
 
 RadianceRender RadianceExperiment::render(const data::Camera& camera, const data::Background& background) {

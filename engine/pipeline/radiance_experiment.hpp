@@ -48,6 +48,9 @@ struct RadianceSceneInfo {
   static RadianceSceneInfo from_json(const json& j);
 };
 
+// Whether a snapshot holds a radiance field.
+bool is_radiance_snapshot(const Snapshot& snapshot);
+
 json camera_to_json(const data::Camera& c);
 data::Camera camera_from_json(const json& j);
 
@@ -87,6 +90,7 @@ class RadianceExperiment {
   // The background test views are scored on: the training one when fixed, else white (Blender's convention).
   data::Background eval_background() const;
   fields::RadianceField& field() { return *field_; }
+  gpu::Context& context() { return ctx_; }
   render::OccupancyGrid& grid() { return *grid_; }
   uint64_t image_bytes() const { return sampler_ ? sampler_->image_bytes() : 0; }
 
@@ -101,6 +105,8 @@ class RadianceExperiment {
   RadianceRender render(const data::Camera& camera, const data::Background& background);
   // Fraction of the finest cascade's cells that are occupied (waits).
   double occupancy();
+  // The field's density at points x (3 floats each, field coordinates in [-1,1]^3); waits.
+  std::vector<float> density(std::span<const float> x);
 
   Snapshot snapshot(bool with_optimizer);
 
