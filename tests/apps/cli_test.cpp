@@ -11,6 +11,7 @@
 #include "core/image.hpp"
 #include "io/image_io.hpp"
 #include "io/snapshot.hpp"
+#include "support/analytic_scene.hpp"
 #include "support/check.hpp"
 
 namespace nf {
@@ -151,6 +152,67 @@ TEST_F(Cli, FitOnAMeshWritesSdfOutputsAndExportAndEvalUseTheSnapshot) {
   expect_clean_failure(nf("fit " + path("missing.obj") + " --out " + path("bad2")), "missing.obj", path("bad2"));
   expect_clean_failure(nf("fit " + spot + " --field sdf-rbf --set pool.size=0 --out " + path("bad3")), "pool.size",
                        path("bad3"));
+}
+
+// A posed-image scene (the analytic spheres, Blender layout) trains a radiance field: snapshot, metrics with the
+// radiance keys, test-view renders and error maps; render (views, a camera file, an orbit), eval and
+// export-mesh read the snapshot back; bad scenes fail in one line and write nothing.
+TEST_F(Cli, FitOnAScenePlusRenderEvalAndExport) {
+  const auto scene = path("scene");
+  test::write_blender_scene(test::AnalyticScene::three_spheres(), scene, 8, 2, 16);
+  const std::string small = " --set field.encoding.levels=4 --set field.encoding.log2_table_size=12"
+                            " --set field.encoding.finest_resolution=64 --set samples_per_step=4096"
+                            " --set rays_per_step=64 --set occupancy.resolution=16 --set march.steps=128"
+                            " --set march.max_samples_per_ray=128";
+  const auto out = path("nerf");
+  const Outcome r = nf("fit " + scene + " --steps 20 --eval-every 10 --background black --out " + out + small);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("8 training views (16x16), 2 test views (transforms_test.json)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ETA"), std::string::npos) << "progress shown";
+  for (const char* f : {"snapshot.nf", "metrics.json", "test/r_0.png", "test/r_0_error.png", "test/r_1.png"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  const json m = read_json_file(out + "/metrics.json");
+  for (const char* k : {"psnr", "ssim", "psnr_views", "rays_per_second", "samples_per_ray", "occupancy", "curve",
+                        "submits_per_step", "host_round_trips_per_step"})
+    EXPECT_TRUE(m.contains(k)) << k;
+  EXPECT_EQ(m["field"], "nerf-hashgrid");
+  EXPECT_EQ(m["steps"], 20);
+  EXPECT_EQ(m["background"], "black");
+  EXPECT_EQ(m["eval_background"], "black");
+  EXPECT_EQ(m["psnr_views"].size(), 2u);
+  EXPECT_EQ(m["submits_per_step"], 1);
+  EXPECT_GT(m["occupancy"].get<double>(), 0.0);
+  EXPECT_EQ(read_image(out + "/test/r_1.png").width, 16);
+
+  const std::string snap = out + "/snapshot.nf";
+  for (const char* view : {"rgb", "depth", "opacity", "samples"}) {
+    const Outcome rr = nf("render " + snap + " --test-view 1 --width 24 --out " + path("v.png") + " --view " + view);
+    ASSERT_EQ(rr.code, 0) << rr.err;
+    EXPECT_EQ(read_image(path("v.png")).width, 24);
+  }
+  // The fit's own render of test view 1 again, bit for bit.
+  ASSERT_EQ(nf("render " + snap + " --test-view 1 --out " + path("same.png")).code, 0);
+  EXPECT_EQ(read_image(path("same.png")).pixels, read_image(out + "/test/r_1.png").pixels);
+  ASSERT_EQ(nf("render " + snap + " --camera " + scene + "/transforms_test.json --frame 1 --out " + path("cam.png")).code, 0);
+  EXPECT_EQ(read_image(path("cam.png")).pixels, read_image(out + "/test/r_1.png").pixels);
+  const Outcome orbit = nf("render " + snap + " --orbit 3 --out " + path("orbit"));
+  ASSERT_EQ(orbit.code, 0) << orbit.err;
+  for (const char* f : {"frame_000.png", "frame_001.png", "frame_002.png"}) EXPECT_TRUE(fs::exists(path("orbit/") + f));
+
+  const Outcome ev = nf("eval " + snap + " --reference " + scene + "/transforms_test.json --out " + path("eval.json"));
+  ASSERT_EQ(ev.code, 0) << ev.err;
+  EXPECT_NEAR(read_json_file(path("eval.json"))["psnr"].get<double>(), m["psnr"].get<double>(), 1e-6);
+  const Outcome ex = nf("export-mesh " + snap + " --resolution 24 --threshold 1 --out " + path("nerf.obj"));
+  EXPECT_TRUE(ex.code == 0 || ex.err.find("never crosses") != std::string::npos) << ex.err;
+
+  // Bad scenes: one line naming the file and frame; no output folder.
+  std::ofstream(path("bad.json")) << R"({"camera_angle_x": 0.7, "frames": [{"file_path": "x",
+      "transform_matrix": [[1,0,0,0],[0,1,0,0],[0,0,1,0]]}]})";
+  expect_clean_failure(nf("fit " + path("bad.json") + " --out " + path("bad1")), "bad.json: frame 0 (x): 'transform_matrix'",
+                       path("bad1"));
+  expect_clean_failure(nf("fit " + path("empty_folder") + " --out " + path("bad2")), "empty_folder", path("bad2"));
+  expect_clean_failure(nf("fit " + scene + " --background pink --out " + path("bad3")), "background \"pink\"", path("bad3"));
+  expect_clean_failure(nf("render " + snap + " --view normals --out " + path("v.png")), "normals");
 }
 
 TEST_F(Cli, FreshPrintsTheTableAndWritesItsOutputs) {
