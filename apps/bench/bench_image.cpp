@@ -173,6 +173,7 @@ void add_bench(CLI::App& app) {
   args->gpu.add_to(*cmd);
   cmd->callback([args] { run_bench_image(*args); });
   add_bench_mlp(*bench);
+  add_bench_nerf(*bench);
   add_bench_fresh(*bench);
 }
 

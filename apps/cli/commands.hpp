@@ -17,5 +17,7 @@ void add_fresh(CLI::App& app);
 void add_bench_mlp(CLI::App& bench);
 // Registers `bench fresh` under the `bench` subcommand.
 void add_bench_fresh(CLI::App& bench);
+// Registers `bench nerf` under the `bench` subcommand.
+void add_bench_nerf(CLI::App& bench);
 
 }  // namespace nf::cli

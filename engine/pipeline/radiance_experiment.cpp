@@ -211,9 +211,10 @@ void RadianceExperiment::adapt_rays() {
   rays_ = uint32_t(std::clamp(std::ceil(wanted / kRayAlign) * kRayAlign, double(kRayAlign), double(max_rays_)));
 }
 
-void RadianceExperiment::train_step() {
+void RadianceExperiment::train_step(gpu::Profiler* profiler) {
   NF_ASSERT(sampler_, "this experiment was built without training images: it can render but not train");
   gpu::CommandList& cmd = stream_.begin();
+  if (profiler) cmd.set_profiler(profiler);
   adapt_rays();
   gpu::TimestampPool* timer = timers_.empty() ? nullptr : timers_[step_ % 2].get();
   if (timer) {

@@ -24,6 +24,7 @@
 #include "data/posed_images.hpp"
 #include "data/ray_sampler.hpp"
 #include "fields/radiance_field.hpp"
+#include "gpu/profiler.hpp"
 #include "gpu/stream.hpp"
 #include "gpu/timestamps.hpp"
 #include "io/snapshot.hpp"
@@ -94,8 +95,9 @@ class RadianceExperiment {
   render::OccupancyGrid& grid() { return *grid_; }
   uint64_t image_bytes() const { return sampler_ ? sampler_->image_bytes() : 0; }
 
-  // Records and submits one training step (returns without waiting).
-  void train_step();
+  // Records and submits one training step (returns without waiting). With a profiler, every command of the
+  // step is timed (read profiler->results() after report()).
+  void train_step(gpu::Profiler* profiler = nullptr);
   // Waits for the submitted steps and reports the last one.
   RadianceStepReport report();
   StepCounts step_counts() const;

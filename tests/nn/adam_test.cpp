@@ -51,6 +51,42 @@ TEST_F(GpuTest, AdamMatchesReferenceOverStepsAndGroups) {
   EXPECT_EQ(after[100], 0.0f);
 }
 
+// A sparse group (instant-ngp's hash tables) leaves parameters with a zero gradient untouched, moments
+// included; the other group updates every parameter, zero gradient or not.
+TEST_F(GpuTest, AdamSparseGroupsSkipZeroGradients) {
+  ParameterStore store(ctx(), {{"table", 300, "encoding"}, {"w", 40, "network"}});
+  AdamConfig config;
+  config.lr = 1e-2f;
+  config.sparse_groups = {"encoding"};
+  Adam adam(ctx(), store, config);
+  Pcg32 rng(4);
+  std::vector<float> values(store.size(), 0.0f);
+  for (const auto& b : store.blocks())
+    for (uint32_t i = 0; i < b.block.count; ++i) values[b.offset + i] = float(rng.uniform(-1, 1));
+  store.upload(values);
+  std::vector<double> p(values.begin(), values.end()), m(p.size(), 0.0), v(p.size(), 0.0);
+  gpu::Stream stream(ctx(), 1);
+  for (uint32_t step = 1; step <= 3; ++step) {
+    std::vector<float> grads(store.size(), 0.0f);
+    for (const auto& b : store.blocks())  // most entries untouched, as in a hash table
+      for (uint32_t i = 0; i < b.block.count; ++i)
+        if (rng.uniform() < 0.4) grads[b.offset + i] = float(rng.uniform(-2, 2));
+    store.gradients().upload(std::span<const float>(grads));
+    adam.step(stream.begin(), step, 1.0f);
+    stream.submit();
+    stream.wait();
+    for (const auto& b : store.blocks()) {
+      const size_t o = b.offset, c = b.block.count;
+      std::vector<double> g(grads.begin() + o, grads.begin() + o + c);
+      adam_reference(std::span(p).subspan(o, c), g, std::span(m).subspan(o, c), std::span(v).subspan(o, c), step, 1e-2,
+                     0.9, 0.999, 1e-8, b.block.group == "encoding");
+    }
+  }
+  NF_EXPECT_REL_ERROR(store.download(), p, 1e-6);
+  NF_EXPECT_REL_ERROR(adam.state().first_moment, m, 1e-5);
+  EXPECT_EQ(adam.config()["sparse_groups"], json::array({"encoding"}));
+}
+
 TEST_F(GpuTest, AdamStateRoundTrips) {
   ParameterStore store(ctx(), {{"a", 10, "network"}});
   Adam adam(ctx(), store, AdamConfig{});

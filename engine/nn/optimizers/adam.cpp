@@ -15,8 +15,9 @@ struct AdamPush {
   float step_scale, denom_scale, grad_scale;
   uint32_t group_end[8];
   float group_lr[8];
+  uint32_t sparse_mask;  // bit g: group g skips parameters with a zero gradient
 };
-static_assert(sizeof(AdamPush) == 96);
+static_assert(sizeof(AdamPush) == 100);
 
 constexpr uint32_t kGroupSize = 256;
 
@@ -33,8 +34,9 @@ Adam::Adam(gpu::Context& ctx, ParameterStore& store, const AdamConfig& config)
     const uint32_t end = i + 1 < blocks.size() ? blocks[i + 1].offset : store.size();
     const auto& b = blocks[i].block;
     const float lr = b.trainable ? learning_rate(b.group) * b.lr_scale : 0.0f;
-    if (!ranges_.empty() && ranges_.back().lr == lr) ranges_.back().end = end;
-    else ranges_.push_back({end, lr});
+    const bool sparse = config_.sparse_groups.count(b.group) > 0;
+    if (!ranges_.empty() && ranges_.back().lr == lr && ranges_.back().sparse == sparse) ranges_.back().end = end;
+    else ranges_.push_back({end, lr, sparse});
   }
   NF_ASSERT(ranges_.size() <= kMaxRanges, "Adam supports at most ", kMaxRanges,
             " runs of parameter blocks with different learning rates; order blocks by group");
@@ -51,8 +53,10 @@ float Adam::learning_rate(const std::string& group) const {
 json Adam::config() const {
   json groups = json::object();
   for (const auto& [g, lr] : config_.group_lr) groups[g] = lr;
-  return {{"type", "adam"}, {"lr", config_.lr},       {"beta1", config_.beta1},
-          {"beta2", config_.beta2}, {"eps", config_.eps}, {"group_lr", groups}};
+  json c = {{"type", "adam"}, {"lr", config_.lr},       {"beta1", config_.beta1},
+            {"beta2", config_.beta2}, {"eps", config_.eps}, {"group_lr", groups}};
+  if (!config_.sparse_groups.empty()) c["sparse_groups"] = config_.sparse_groups;
+  return c;
 }
 
 void Adam::step(gpu::CommandList& cmd, uint32_t step, float lr_factor) {
@@ -70,6 +74,7 @@ void Adam::step(gpu::CommandList& cmd, uint32_t step, float lr_factor) {
   for (size_t i = 0; i < ranges_.size(); ++i) {
     push.group_end[i] = ranges_[i].end;
     push.group_lr[i] = ranges_[i].lr * lr_factor;
+    if (ranges_[i].sparse) push.sparse_mask |= 1u << i;
   }
   cmd.dispatch(program_, gpu::Groups::linear(store_.size(), kGroupSize),
                {gpu::Bind::inout(store_.values()), gpu::Bind::in(store_.gradients()), gpu::Bind::inout(m_),
@@ -91,10 +96,12 @@ void Adam::set_state(const OptimizerState& state) {
 }
 
 void adam_reference(std::span<double> params, std::span<const double> grads, std::span<double> m,
-                    std::span<double> v, uint64_t step, double lr, double beta1, double beta2, double eps) {
+                    std::span<double> v, uint64_t step, double lr, double beta1, double beta2, double eps,
+                    bool sparse) {
   const double bc1 = 1.0 - std::pow(beta1, double(step));
   const double bc2 = 1.0 - std::pow(beta2, double(step));
   for (size_t i = 0; i < params.size(); ++i) {
+    if (sparse && grads[i] == 0.0) continue;
     m[i] = beta1 * m[i] + (1.0 - beta1) * grads[i];
     v[i] = beta2 * v[i] + (1.0 - beta2) * grads[i] * grads[i];
     params[i] -= (lr / bc1) * m[i] / (std::sqrt(v[i]) / std::sqrt(bc2) + eps);

@@ -11,6 +11,7 @@ std::unique_ptr<Optimizer> make_adam(ConfigReader& c, gpu::Context& ctx, Paramet
   a.beta2 = c.get<float>("beta2", a.beta2);
   a.eps = c.get<float>("eps", a.eps);
   a.group_lr = c.get<std::map<std::string, float>>("group_lr", {});
+  a.sparse_groups = c.get<std::set<std::string>>("sparse_groups", {});
   if (!(a.lr > 0) || !(a.beta1 >= 0 && a.beta1 < 1) || !(a.beta2 >= 0 && a.beta2 < 1) || !(a.eps > 0))
     fail(c.where(), ": need lr > 0, 0 <= beta1, beta2 < 1 and eps > 0");
   for (const auto& [g, lr] : a.group_lr) {
@@ -22,6 +23,11 @@ std::unique_ptr<Optimizer> make_adam(ConfigReader& c, gpu::Context& ctx, Paramet
       if (groups.find("'" + b.block.group + "'") == std::string::npos) groups += " '" + b.block.group + "'";
     }
     if (!found) fail(c.where(), ": group_lr names group '", g, "', but the parameters' groups are", groups);
+  }
+  for (const auto& g : a.sparse_groups) {
+    bool found = false;
+    for (const auto& b : store.blocks()) found |= b.block.group == g;
+    if (!found) fail(c.where(), ": sparse_groups names group '", g, "', which no parameter block has");
   }
   return std::make_unique<Adam>(ctx, store, a);
 }
