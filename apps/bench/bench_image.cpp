@@ -9,7 +9,6 @@
 #include "assets/bundled_files.hpp"
 #include "commands.hpp"
 #include "core/error.hpp"
-#include "gpu/profiler.hpp"
 #include "gpu_options.hpp"
 #include "io/atomic_file.hpp"
 #include "io/image_io.hpp"
@@ -17,6 +16,7 @@
 #include "pipeline/configs.hpp"
 #include "pipeline/image_fit.hpp"
 #include "plot.hpp"
+#include "profile_step.hpp"
 
 namespace nf::cli {
 namespace {
@@ -73,13 +73,7 @@ void run_bench_image(BenchArgs a) {
   std::sort(render_ms.begin(), render_ms.end());
 
   // One extra, profiled step: GPU time per command.
-  json kernels = json::object();
-  if (ctx.features().timestamps) {
-    gpu::Profiler profiler(ctx);
-    e.train_step(&profiler);
-    e.report();
-    for (const auto& [label, ms] : profiler.results()) kernels[label] = ms;
-  }
+  const json kernels = profile_step(ctx, e);
   const auto counts = e.step_counts();
   const auto cost = e.field().training_cost();
   const double channels = target.channels, batch = e.batch_size();

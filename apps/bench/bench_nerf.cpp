@@ -13,7 +13,6 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "fit_scene.hpp"
-#include "gpu/profiler.hpp"
 #include "gpu_options.hpp"
 #include "io/atomic_file.hpp"
 #include "io/image_io.hpp"
@@ -21,6 +20,7 @@
 #include "pipeline/configs.hpp"
 #include "pipeline/radiance_fit.hpp"
 #include "plot.hpp"
+#include "profile_step.hpp"
 
 namespace nf::cli {
 namespace {
@@ -112,13 +112,7 @@ void run_bench_nerf(const BenchNerfArgs& a) {
       write_image(out.path(dir + "/" + std::filesystem::path(eval.views[i].name).stem().string() + ".png"),
                   eval.renders[i].rgb);
     // One extra, profiled step: GPU time per command.
-    json kernels = json::object();
-    if (ctx.features().timestamps) {
-      gpu::Profiler profiler(ctx);
-      e.train_step(&profiler);
-      e.report();
-      for (const auto& [label, ms] : profiler.results()) kernels[label] = ms;
-    }
+    const json kernels = profile_step(ctx, e);
     const auto counts = e.step_counts();
     const auto cost = e.field().training_cost();
     json views = json::object();

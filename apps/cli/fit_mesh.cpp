@@ -10,8 +10,10 @@
 #include "data/mesh.hpp"
 #include "data/mesh_sdf.hpp"
 #include "io/snapshot.hpp"
+#include "fresh_report.hpp"
 #include "output.hpp"
 #include "pipeline/configs.hpp"
+#include "pipeline/fresh_signals.hpp"
 #include "pipeline/sdf_export.hpp"
 #include "pipeline/sdf_fit.hpp"
 #include "pipeline/sdf_metrics.hpp"
@@ -32,6 +34,11 @@ void run_fit_mesh(const MeshFitArgs& a) {
   const auto t_pool = Clock::now();
   const data::MeshSdf truth(loaded.mesh);
   gpu::Context ctx(a.gpu.context_options());
+  const std::string where = "config " + config.name;
+  const auto fresh = pipeline::resolve_fresh_init(config.value, where, [&](const pipeline::FreshOptions& o) {
+    return pipeline::fresh_select_sdf(ctx, config.value, where, pipeline::fresh_sdf_target(truth, o.bins), o,
+                                      a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer("FreSh"));
+  });
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
   auto preparing = std::make_unique<SlowNotice>(
@@ -39,8 +46,13 @@ void run_fit_mesh(const MeshFitArgs& a) {
       "computed the SDF sample pool and compiled GPU kernels (kernels: first run only)", !a.quiet);
   pipeline::SdfExperiment experiment(ctx, config.value, config.name, &truth, {a.input, loaded.transform}, a.seed, steps);
   preparing.reset();
-  const double pool_seconds = std::chrono::duration<double>(Clock::now() - t_pool).count();
+  const double pool_seconds =
+      std::chrono::duration<double>(Clock::now() - t_pool).count() - (fresh ? fresh->seconds : 0.0);
   OutputDir out(a.out);
+  if (fresh) {
+    if (!a.quiet) print_fresh_table(*fresh);
+    write_fresh_outputs(out, *fresh);
+  }
   if (!a.quiet)
     std::fprintf(stderr,
                  "nf fit: %s (%llu triangles%s) with '%s' on %s: %u steps of %u points from a pool of %u (%.1f s), "
@@ -94,6 +106,7 @@ void run_fit_mesh(const MeshFitArgs& a) {
                   {"submits_per_step", counts.submits},
                   {"peak_device_bytes", ctx.memory().peak_bytes},
                   {"eval_seconds", eval_seconds}};
+  if (fresh) metrics["fresh"] = {{"parameter", fresh->parameter}, {"selected", fresh->selected_value()}, {"seconds", fresh->seconds}};
   if (exported) {
     metrics["export_resolution"] = a.export_resolution;
     metrics["export_seconds"] = export_seconds;

@@ -7,8 +7,10 @@
 #include "core/image_metrics.hpp"
 #include "io/image_io.hpp"
 #include "io/snapshot.hpp"
+#include "fresh_report.hpp"
 #include "output.hpp"
 #include "pipeline/configs.hpp"
+#include "pipeline/fresh_signals.hpp"
 #include "pipeline/radiance_fit.hpp"
 
 namespace nf::cli {
@@ -49,6 +51,11 @@ void run_fit_scene(const SceneFitArgs& a) {
   // Everything that can be wrong with the inputs is checked before anything is written.
   const data::Scene scene = data::load_scene(a.input, a.scene.options());
   gpu::Context ctx(a.gpu.context_options());
+  const std::string where = "config " + config.name;
+  const auto fresh = pipeline::resolve_fresh_init(config.value, where, [&](const pipeline::FreshOptions& o) {
+    return pipeline::fresh_select_radiance(ctx, config.value, where, scene, o,
+                                           a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer("FreSh"));
+  });
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
   auto compiling = std::make_unique<SlowNotice>(kCompilingKernels, kCompiledKernels, !a.quiet);
@@ -56,6 +63,10 @@ void run_fit_scene(const SceneFitArgs& a) {
                                           pipeline::RadianceSceneInfo::of(scene), a.seed, steps);
   compiling.reset();
   OutputDir out(a.out);
+  if (fresh) {
+    if (!a.quiet) print_fresh_table(*fresh);
+    write_fresh_outputs(out, *fresh);
+  }
   const auto& cam = scene.train.front().camera.k;
   if (!a.quiet)
     std::fprintf(stderr,
@@ -118,6 +129,7 @@ void run_fit_scene(const SceneFitArgs& a) {
                   {"host_round_trips_per_step", 0},
                   {"peak_device_bytes", ctx.memory().peak_bytes},
                   {"eval_seconds", result.eval_seconds + eval.seconds}};
+  if (fresh) metrics["fresh"] = {{"parameter", fresh->parameter}, {"selected", fresh->selected_value()}, {"seconds", fresh->seconds}};
   if (!result.curve.empty()) {
     json curve = json::array();
     for (const auto& [s, p] : result.curve) curve.push_back({s, p});

@@ -60,11 +60,11 @@ void DensityHead::backward(gpu::CommandList& cmd, const nn::BatchView& raw, cons
                DensityPush{n, raw.stride, d_outs.stride, 3, shift_});
 }
 
-ShColorHead::ShColorHead(gpu::Context& ctx, uint32_t max_degree, float shift)
+ShColorHead::ShColorHead(gpu::Context& ctx, uint32_t max_degree, float shift, bool raw)
     : terms_(terms_of(max_degree)),
       shift_(shift),
-      forward_(ctx, {"radiance/sh_color_head", {S, S, S, S, S}, sizeof(HeadPush), kGroupSize, {terms_, 0}}),
-      backward_(ctx, {"radiance/sh_color_head", {S, S, S, S, S}, sizeof(HeadPush), kGroupSize, {terms_, 1}}) {}
+      forward_(ctx, {"radiance/sh_color_head", {S, S, S, S, S}, sizeof(HeadPush), kGroupSize, {terms_, 0, raw ? 1u : 0u}}),
+      backward_(ctx, {"radiance/sh_color_head", {S, S, S, S, S}, sizeof(HeadPush), kGroupSize, {terms_, 1, raw ? 1u : 0u}}) {}
 
 void ShColorHead::forward(gpu::CommandList& cmd, const nn::BatchView& o, const nn::BatchView& samples,
                           const nn::BatchView& outs, uint32_t n) const {

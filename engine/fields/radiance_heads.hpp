@@ -43,10 +43,11 @@ class DensityHead {
   gpu::Program forward_, backward_;
 };
 
-// GNF's head: outs = (sigmoid(sum_j Y_j(d) o_{1 + T c + j}) for c = 0, 1, 2; softplus(o_0 + shift)).
+// GNF's head: outs = (sigmoid(sum_j Y_j(d) o_{1 + T c + j}) for c = 0, 1, 2; softplus(o_0 + shift)); raw: the
+// sums without the sigmoid (FreSh compares raw outputs).
 class ShColorHead {
  public:
-  ShColorHead(gpu::Context& ctx, uint32_t max_degree, float shift);
+  ShColorHead(gpu::Context& ctx, uint32_t max_degree, float shift, bool raw = false);
   uint32_t terms() const { return terms_; }
   void forward(gpu::CommandList& cmd, const nn::BatchView& o, const nn::BatchView& samples,
                const nn::BatchView& outs, uint32_t n) const;

@@ -1,7 +1,7 @@
 // GNF's radiance field ("type": "sh_head", DESIGN.md 4.1): o = network(encoding(x)) with 1 + 3 (l + 1)^2 outputs;
 //   density = softplus(o_0 + density_shift) (GNF: -10), colour_c = sigmoid(sum_j Y_j(d) o_{1 + T c + j}).
 // Config: {"type": "sh_head", "encoding": {...}, "network": {"type": "rbf", "neurons": 32}, "max_degree": 3,
-//          "density_shift": -10}
+//          "density_shift": -10, "color_activation": "sigmoid" | "none"}   (none: FreSh's raw output)
 #include "fields/radiance_sh_head.hpp"
 
 #include "core/error.hpp"
@@ -17,7 +17,11 @@ ShHeadField::ShHeadField(gpu::Context& ctx, ConfigReader& c, uint32_t max_batch)
   max_degree_ = c.get<uint32_t>("max_degree", max_degree_);
   if (max_degree_ > 3) fail(c.where(), ": max_degree must be in [0, 3]");
   shift_ = c.get<float>("density_shift", shift_);
-  head_ = std::make_unique<ShColorHead>(ctx, max_degree_, shift_);
+  const auto activation = c.get<std::string>("color_activation", "sigmoid");
+  if (activation != "sigmoid" && activation != "none")
+    fail(c.where(), ": color_activation must be \"sigmoid\" or \"none\", not \"", activation, "\"");
+  raw_ = activation == "none";
+  head_ = std::make_unique<ShColorHead>(ctx, max_degree_, shift_, raw_);
   density_head_ = std::make_unique<DensityHead>(ctx, DensityActivation::Softplus, shift_);
   const uint32_t outputs = 1 + 3 * head_->terms();
   auto net = c.child("network");
@@ -38,7 +42,8 @@ json ShHeadField::config() const {
           {"encoding", encoding_->config()},
           {"network", network_->config()},
           {"max_degree", max_degree_},
-          {"density_shift", shift_}};
+          {"density_shift", shift_},
+          {"color_activation", raw_ ? "none" : "sigmoid"}};
 }
 
 void ShHeadField::forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs, uint32_t n) {

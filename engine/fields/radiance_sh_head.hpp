@@ -17,6 +17,7 @@ class ShHeadField final : public RadianceField {
  private:
   uint32_t max_degree_ = 3;
   float shift_ = -10;
+  bool raw_ = false;
   std::unique_ptr<nn::Module> encoding_, network_;
   std::unique_ptr<ShColorHead> head_;
   std::unique_ptr<DensityHead> density_head_;

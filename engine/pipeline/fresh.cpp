@@ -97,16 +97,15 @@ json FreshResult::to_json() const {
   return j;
 }
 
-FreshResult fresh_select(gpu::Context& ctx, const json& experiment_config, const std::string& where,
-                         const Image& target, const FreshOptions& options, const FreshProgress& progress) {
+FreshResult fresh_select_spectra(const json& base_field, const std::string& where,
+                                 std::vector<double> target_spectrum, const FreshOptions& options,
+                                 const FreshCandidateFactory& candidate, const FreshProgress& progress) {
   const auto start = std::chrono::steady_clock::now();
-  if (!experiment_config.is_object() || !experiment_config.contains("field"))
-    fail(where, ": FreSh needs a \"field\"");
-  const json base = resolve_field_config(experiment_config["field"], target.width, target.height);
-  const auto valid = fresh_parameters(base);
+  const auto valid = fresh_parameters(base_field);
   FreshResult result;
   result.parameter = options.parameter.empty() ? (valid.empty() ? std::string() : valid.front()) : options.parameter;
-  if (result.parameter.empty()) fail(where, ": FreSh has no parameter for this field (needs a sine MLP, Fourier features, a hash grid or a DiF-grid)");
+  if (result.parameter.empty())
+    fail(where, ": FreSh has no parameter for this field (needs a sine MLP, Fourier features, a hash grid or a DiF-grid)");
   const auto values = options.candidates.empty() ? fresh_default_candidates(result.parameter) : options.candidates;
   if (options.inits < 1) fail(where, ": FreSh needs at least one initialisation");
   if (options.bins < 2) fail(where, ": FreSh needs at least two spectrum bins");
@@ -114,31 +113,17 @@ FreshResult fresh_select(gpu::Context& ctx, const json& experiment_config, const
   result.inits = options.inits;
   for (uint32_t k = 0; k < options.inits; ++k)
     result.seeds.push_back(uint64_t(hash_u32(options.seed)) << 32 | hash_u32(k + 1));
-
-  const auto coordinates = experiment_config.value("pixel_coordinates", std::string("centers")) == "corners"
-                               ? PixelCoordinates::Corners
-                               : PixelCoordinates::Centers;
-  const auto channels = uint32_t(target.channels);
-  const uint32_t batch = uint32_t(std::min<uint64_t>(target.pixel_count(), 1u << 16));
-  gpu::Stream stream(ctx);
-  analysis::Spectrum spectrum(ctx, target.width, target.height, target.channels, options.bins);
-  result.target_spectrum = normalised(spectrum.compute(stream, target));
+  result.target_spectrum = normalised(std::move(target_spectrum));
 
   double best = std::numeric_limits<double>::infinity();
   for (size_t i = 0; i < values.size(); ++i) {
-    json field_config = apply_fresh_value(base, result.parameter, values[i], where);
-    // The raw network output, as the official code compares it.
-    if (field_config["network"].value("type", "") == "mlp") field_config["network"]["output_activation"] = "none";
-    fields::Field field(ctx, field_config, where + ": field", 2, channels, batch);
-    render::ImageRenderer renderer(ctx, field);
+    const FreshEvaluator spectrum_of = candidate(apply_fresh_value(base_field, result.parameter, values[i], where));
     FreshCandidate c;
     c.value = values[i];
     c.spectrum.assign(options.bins, 0.0);
     std::vector<double> w1;
     for (uint64_t seed : result.seeds) {
-      field.initialize(seed);
-      const Image out = renderer.render(stream, field, target.width, target.height, coordinates);
-      const auto s = spectrum.compute(stream, out);
+      const auto s = spectrum_of(seed);
       w1.push_back(analysis::w1_distance(result.target_spectrum, s));
       const auto sn = normalised(s);
       for (size_t b = 0; b < sn.size(); ++b) c.spectrum[b] += sn[b] / double(options.inits);
@@ -160,6 +145,35 @@ FreshResult fresh_select(gpu::Context& ctx, const json& experiment_config, const
   return result;
 }
 
+FreshResult fresh_select(gpu::Context& ctx, const json& experiment_config, const std::string& where,
+                         const Image& target, const FreshOptions& options, const FreshProgress& progress) {
+  if (!experiment_config.is_object() || !experiment_config.contains("field"))
+    fail(where, ": FreSh needs a \"field\"");
+  const json base = resolve_field_config(experiment_config["field"], target.width, target.height);
+  const auto coordinates = experiment_config.value("pixel_coordinates", std::string("centers")) == "corners"
+                               ? PixelCoordinates::Corners
+                               : PixelCoordinates::Centers;
+  const auto channels = uint32_t(target.channels);
+  const uint32_t batch = uint32_t(std::min<uint64_t>(target.pixel_count(), 1u << 16));
+  auto stream = std::make_shared<gpu::Stream>(ctx);
+  auto spectrum = std::make_shared<analysis::Spectrum>(ctx, target.width, target.height, target.channels, options.bins);
+  const auto target_spectrum = spectrum->compute(*stream, target);
+  return fresh_select_spectra(
+      base, where, target_spectrum, options,
+      [&](json field_config) -> FreshEvaluator {
+        // The raw network output, as the official code compares it.
+        if (field_config["network"].value("type", "") == "mlp") field_config["network"]["output_activation"] = "none";
+        auto field = std::make_shared<fields::Field>(ctx, field_config, where + ": field", 2, channels, batch);
+        auto renderer = std::make_shared<render::ImageRenderer>(ctx, *field);
+        return [=, &target](uint64_t seed) {
+          field->initialize(seed);
+          const Image out = renderer->render(*stream, *field, target.width, target.height, coordinates);
+          return spectrum->compute(*stream, out);
+        };
+      },
+      progress);
+}
+
 std::optional<FreshOptions> fresh_init_options(const json& experiment_config, const std::string& where) {
   if (!experiment_config.is_object() || !experiment_config.contains("init")) return std::nullopt;
   ConfigReader c(experiment_config["init"], where + ": init");
@@ -176,15 +190,29 @@ std::optional<FreshOptions> fresh_init_options(const json& experiment_config, co
   return o;
 }
 
-std::optional<FreshResult> resolve_fresh_init(gpu::Context& ctx, json& experiment_config, const std::string& where,
-                                              const Image& target, const FreshProgress& progress) {
+json take_fresh_init(ConfigReader& c, const std::string& where) {
+  if (fresh_init_options(c.value(), where) && !c.value()["init"].contains("selected"))
+    fail(where, ": \"init\" asks for a FreSh selection that has not run (pipeline::resolve_fresh_init runs it; nf fit does)");
+  c.child("init");
+  return c.value().contains("init") ? c.value()["init"] : json();
+}
+
+std::optional<FreshResult> resolve_fresh_init(json& experiment_config, const std::string& where,
+                                              const FreshSelect& select) {
   const auto options = fresh_init_options(experiment_config, where);
   if (!options || experiment_config["init"].contains("selected")) return std::nullopt;
-  FreshResult r = fresh_select(ctx, experiment_config, where, target, *options, progress);
+  FreshResult r = select(*options);
   experiment_config["field"] = apply_fresh_value(experiment_config["field"], r.parameter, r.selected_value(), where);
   experiment_config["init"]["parameter"] = r.parameter;
   experiment_config["init"]["selected"] = r.selected_value();
   return r;
+}
+
+std::optional<FreshResult> resolve_fresh_init(gpu::Context& ctx, json& experiment_config, const std::string& where,
+                                              const Image& target, const FreshProgress& progress) {
+  return resolve_fresh_init(experiment_config, where, [&](const FreshOptions& o) {
+    return fresh_select(ctx, experiment_config, where, target, o, progress);
+  });
 }
 
 }  // namespace nf::pipeline

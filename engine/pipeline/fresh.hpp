@@ -68,6 +68,15 @@ json apply_fresh_value(const json& field_config, const std::string& parameter, d
 // Called once per candidate as it finishes (index, count, candidate) so callers can show progress.
 using FreshProgress = std::function<void(size_t, size_t, const FreshCandidate&)>;
 
+// The selection loop every signal kind shares: for each candidate value, candidate(field config with the value)
+// gives the spectrum (not normalised, `bins` long) of one initialisation per seed; the lowest mean W1 to the
+// target's spectrum wins.
+using FreshEvaluator = std::function<std::vector<double>(uint64_t seed)>;
+using FreshCandidateFactory = std::function<FreshEvaluator(json field_config)>;
+FreshResult fresh_select_spectra(const json& base_field, const std::string& where, std::vector<double> target_spectrum,
+                                 const FreshOptions& options, const FreshCandidateFactory& candidate,
+                                 const FreshProgress& progress = {});
+
 // Runs the selection for the experiment config's field on target (prepared as the experiment fits it).
 FreshResult fresh_select(gpu::Context& ctx, const json& experiment_config, const std::string& where,
                          const Image& target, const FreshOptions& options, const FreshProgress& progress = {});
@@ -75,8 +84,16 @@ FreshResult fresh_select(gpu::Context& ctx, const json& experiment_config, const
 // The options an experiment config's "init" states (nullopt when it has no FreSh init). Validates keys.
 std::optional<FreshOptions> fresh_init_options(const json& experiment_config, const std::string& where);
 
-// When the config asks for FreSh and has no pick yet: selects, applies the pick to config["field"] and
-// records it in config["init"]["selected"]. Returns the selection when one ran.
+// For experiments: reads the config's "init" (c's value), which must hold a FreSh pick when it asks for FreSh
+// (fails when the selection has not run); returns it to record in the resolved config (null when absent).
+json take_fresh_init(ConfigReader& c, const std::string& where);
+
+// When the config asks for FreSh and has no pick yet: select(options) runs the selection; the pick goes into
+// config["field"] and is recorded in config["init"]["selected"]. Returns the selection when one ran.
+using FreshSelect = std::function<FreshResult(const FreshOptions& options)>;
+std::optional<FreshResult> resolve_fresh_init(json& experiment_config, const std::string& where,
+                                              const FreshSelect& select);
+// The same for an image target (fresh_select).
 std::optional<FreshResult> resolve_fresh_init(gpu::Context& ctx, json& experiment_config, const std::string& where,
                                               const Image& target, const FreshProgress& progress = {});
 

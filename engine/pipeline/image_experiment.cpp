@@ -80,14 +80,12 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
 
   const auto channels = uint32_t(info_.channels);
   const json field_config = resolve_field_config(c.child("field").value(), info_.width, info_.height);
-  if (fresh_init_options(config, where) && !config["init"].contains("selected"))
-    fail(where, ": \"init\" asks for a FreSh selection that has not run (pipeline::resolve_fresh_init runs it; nf fit does)");
-  c.child("init");
   field_ = std::make_unique<fields::Field>(ctx, field_config, where + ": field", 2, channels, std::min(chunk, batch_));
   // Chunks: as many samples as the field holds; several chunks start at multiples of the loss's alignment.
   chunk_ = std::min(field_->max_batch(), batch_);
   if (chunk_ < batch_) chunk_ = chunk_ / nn::Loss::kChunkAlign * nn::Loss::kChunkAlign;
   training_ = Training::from_config(c, ctx, field_->parameters(), channels, batch_, where);
+  const json init = take_fresh_init(c, where);
   c.finish();
 
   config_ = {{"description", description},
@@ -104,7 +102,7 @@ ImageExperiment::ImageExperiment(gpu::Context& ctx, const json& config, const st
     config_["holdout"] = holdout;
     config_["holdout_seed"] = holdout_seed;
   }
-  if (config.contains("init")) config_["init"] = config["init"];  // the FreSh pick, recorded
+  if (!init.is_null()) config_["init"] = init;  // the FreSh pick, recorded
 
   if (target)
     sampler_ = std::make_unique<data::ImageSampler>(ctx, *target, info_.source, coordinates_, sampling_, split_);

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "gpu/context.hpp"
+#include "pipeline/fresh.hpp"
 
 namespace nf::pipeline {
 namespace {
@@ -28,16 +29,14 @@ std::vector<T> from_bytes(const std::string& s, const std::string& what) {
 
 uint32_t cascades_of(double aabb_scale) { return uint32_t(std::lround(std::log2(aabb_scale))) + 1; }
 
-// "finest_resolution": "scene" in a grid encoding: instant-ngp's 2048 cells across the unit cube, x aabb_scale
-// (the grid spans the whole box).
+}  // namespace
+
 json resolve_radiance_field(json field, double aabb_scale) {
   if (field.is_object() && field.contains("encoding") && field["encoding"].is_object() &&
       field["encoding"].value("finest_resolution", json()) == "scene")
     field["encoding"]["finest_resolution"] = 2048.0 * aabb_scale;
   return field;
 }
-
-}  // namespace
 
 bool is_radiance_snapshot(const Snapshot& snapshot) { return snapshot.description.value("task", "") == "radiance"; }
 
@@ -126,6 +125,7 @@ RadianceExperiment::RadianceExperiment(gpu::Context& ctx, const json& config, co
   if (march.max_samples_per_ray > samples_)
     fail(where, ": this device's buffers hold ", samples_, " samples a step, fewer than march.max_samples_per_ray");
   training_ = Training::without_loss(c, ctx, field_->parameters(), where);
+  const json init = take_fresh_init(c, where);
   c.finish();
   max_rays_ = std::min<uint32_t>(samples_, 1u << 20);
   rays_ = std::min(rays_, max_rays_);
@@ -140,6 +140,7 @@ RadianceExperiment::RadianceExperiment(gpu::Context& ctx, const json& config, co
              {"march", march.config()},
              {"background", background_.name()}};
   training_.describe(config_);
+  if (!init.is_null()) config_["init"] = init;  // the FreSh pick, recorded
 
   const auto cascades = cascades_of(info_.box.aabb_scale);
   grid_ = std::make_unique<render::OccupancyGrid>(ctx, occupancy, cascades, float(info_.box.aabb_scale), march.min_step(),

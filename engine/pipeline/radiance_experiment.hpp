@@ -49,6 +49,10 @@ struct RadianceSceneInfo {
   static RadianceSceneInfo from_json(const json& j);
 };
 
+// The field config for a scene of aabb_scale A: "finest_resolution": "scene" in its encoding becomes instant-ngp's
+// 2048 cells across the unit cube, x A (the grid spans the whole box).
+json resolve_radiance_field(json field, double aabb_scale);
+
 // Whether a snapshot holds a radiance field.
 bool is_radiance_snapshot(const Snapshot& snapshot);
 

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "gpu/context.hpp"
+#include "pipeline/fresh.hpp"
 
 namespace nf::pipeline {
 namespace {
@@ -69,6 +70,7 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
     if (eikonal_points_ == 0) fail(where, ": eikonal: the pool has no uniform points (pool.uniform = 0)");
     eikonal_ = std::make_unique<nn::Eikonal>(ctx, 3);
   }
+  const json init = take_fresh_init(c, where);
   c.finish();
 
   config_ = {{"description", description},
@@ -80,6 +82,7 @@ SdfExperiment::SdfExperiment(gpu::Context& ctx, const json& config, const std::s
   training_.describe(config_);
   if (eikonal_) config_["eikonal"] = {{"weight", eikonal_weight_}};
   if (refresh_every_) config_["pool"]["refresh_every"] = refresh_every_;
+  if (!init.is_null()) config_["init"] = init;  // the FreSh pick, recorded
 
   mesh_ = mesh;
   pool_options_ = pool;

@@ -19,6 +19,30 @@ Vec3 GridSpec::point(uint32_t i, uint32_t j, uint32_t k) const {
   return {lo + s * i, lo + s * j, lo + s * k};
 }
 
+std::vector<float> sample_grid(const GridSpec& g,
+                               const std::function<std::vector<float>(std::span<const float> xyz)>& evaluate) {
+  const uint32_t res = g.resolution;
+  const uint64_t slab = uint64_t(res) * res;
+  const uint32_t slabs_per_pass = uint32_t(std::max<uint64_t>(1, (1u << 22) / slab));
+  std::vector<float> values(slab * res), xyz;
+  for (uint32_t k0 = 0; k0 < res; k0 += slabs_per_pass) {
+    const uint32_t k1 = std::min(res, k0 + slabs_per_pass);
+    xyz.resize(3 * slab * (k1 - k0));
+    size_t q = 0;
+    for (uint32_t k = k0; k < k1; ++k)
+      for (uint32_t j = 0; j < res; ++j)
+        for (uint32_t i = 0; i < res; ++i) {
+          const Vec3 p = g.point(i, j, k);
+          xyz[q++] = float(p.x), xyz[q++] = float(p.y), xyz[q++] = float(p.z);
+        }
+    const auto v = evaluate(xyz);
+    NF_ASSERT(v.size() == slab * (k1 - k0), "sample_grid: evaluate() returned ", v.size(), " values for ",
+              slab * (k1 - k0), " points");
+    std::copy(v.begin(), v.end(), values.begin() + ptrdiff_t(slab * k0));
+  }
+  return values;
+}
+
 namespace {
 
 class Extractor {

@@ -11,6 +11,7 @@
 // interpolated along the edge and normalised.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ struct GridSpec {
   double lo = -1.0, hi = 1.0;
   Vec3 point(uint32_t i, uint32_t j, uint32_t k) const;
 };
+
+// A field on the grid's points, x fastest: evaluate(xyz) returns the values of points given as 3 floats each;
+// it is called on z-slabs of at most ~4M points (so a 512^3 grid fits), in order.
+std::vector<float> sample_grid(const GridSpec& grid,
+                               const std::function<std::vector<float>(std::span<const float> xyz)>& evaluate);
 
 // values: resolution^3 samples, x fastest. Throws on a size mismatch or a resolution under 2.
 IsoMesh extract_isosurface(std::span<const float> values, const GridSpec& grid);

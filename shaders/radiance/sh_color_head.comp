@@ -9,6 +9,7 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint COUNT = 16;
 layout(constant_id = 2) const uint BACKWARD = 0;
+layout(constant_id = 3) const uint RAW = 0;  // colour = the SH sum itself, no sigmoid (FreSh's raw output)
 
 layout(std430, binding = 0) readonly buffer O { float o[]; };
 layout(std430, binding = 1) readonly buffer Dirs { float dirs[]; };
@@ -35,14 +36,14 @@ void main() {
     for (uint c = 0u; c < 3u; ++c) {
       float s = 0.0;
       for (uint j = 0u; j < COUNT; ++j) s += y[j] * o[(1u + COUNT * c + j) * pc.o_stride + i];
-      outs[c * pc.out_stride + i] = 1.0 / (1.0 + exp(-s));
+      outs[c * pc.out_stride + i] = RAW != 0u ? s : 1.0 / (1.0 + exp(-s));
     }
     outs[3u * pc.out_stride + i] = softplus(o0);
   } else {
     d_o[i] = outs[3u * pc.out_stride + i] / (1.0 + exp(-o0));
     for (uint c = 0u; c < 3u; ++c) {
       float col = colors[c * pc.out_stride + i];
-      float g = outs[c * pc.out_stride + i] * col * (1.0 - col);
+      float g = outs[c * pc.out_stride + i] * (RAW != 0u ? 1.0 : col * (1.0 - col));
       for (uint j = 0u; j < COUNT; ++j) d_o[(1u + COUNT * c + j) * pc.o_stride + i] = g * y[j];
     }
   }
