@@ -78,6 +78,25 @@ std::vector<Vec3> orbit_positions(size_t n, double r, double phase) {
 
 namespace {
 
+// The analytic render of one camera (world units) as RGBA: colour over opacity, alpha = opacity.
+Image render_rgba(const AnalyticScene& scene, const data::Camera& cam) {
+  Image img(cam.k.width, cam.k.height, 4);
+  for (int y = 0; y < cam.k.height; ++y)
+    for (int x = 0; x < cam.k.width; ++x) {
+      const data::Ray ray = data::camera_ray(cam, x + 0.5, y + 0.5);
+      const AnalyticPixel p = scene.trace(ray.origin, ray.direction);
+      for (int c = 0; c < 3; ++c) img.at(x, y, c) = float(p.opacity > 0 ? p.color[size_t(c)] / p.opacity : 0);
+      img.at(x, y, 3) = float(p.opacity);
+    }
+  return img;
+}
+
+json matrix_rows(const std::array<double, 16>& m) {
+  json rows = json::array();
+  for (int r = 0; r < 4; ++r) rows.push_back({m[size_t(4 * r)], m[size_t(4 * r + 1)], m[size_t(4 * r + 2)], m[size_t(4 * r + 3)]});
+  return rows;
+}
+
 void write_split(const AnalyticScene& scene, const fs::path& folder, const std::string& split,
                  const std::vector<Vec3>& positions, int size, double fov_x) {
   fs::create_directories(folder / split);
@@ -92,19 +111,9 @@ void write_split(const AnalyticScene& scene, const fs::path& folder, const std::
     f.intrinsics.camera_angle_x = fov_x;
     f.where = "analytic";
     const data::Camera cam = data::frame_camera(f, world, size, size, 1);
-    Image img(size, size, 4);
-    for (int y = 0; y < size; ++y)
-      for (int x = 0; x < size; ++x) {
-        const data::Ray ray = data::camera_ray(cam, x + 0.5, y + 0.5);
-        const AnalyticPixel p = scene.trace(ray.origin, ray.direction);
-        for (int c = 0; c < 3; ++c) img.at(x, y, c) = float(p.opacity > 0 ? p.color[size_t(c)] / p.opacity : 0);
-        img.at(x, y, 3) = float(p.opacity);
-      }
     const std::string name = split + "/r_" + std::to_string(i);
-    write_image((folder / (name + ".png")).string(), img);
-    json rows = json::array();
-    for (int r = 0; r < 4; ++r) rows.push_back({m[size_t(4 * r)], m[size_t(4 * r + 1)], m[size_t(4 * r + 2)], m[size_t(4 * r + 3)]});
-    frames.push_back({{"file_path", "./" + name}, {"transform_matrix", rows}});
+    write_image((folder / (name + ".png")).string(), render_rgba(scene, cam));
+    frames.push_back({{"file_path", "./" + name}, {"transform_matrix", matrix_rows(m)}});
   }
   std::ofstream((folder / ("transforms_" + split + ".json")).string())
       << json{{"camera_angle_x", fov_x}, {"frames", frames}}.dump(2);
@@ -116,6 +125,33 @@ void write_blender_scene(const AnalyticScene& scene, const std::string& folder, 
                          double fov_x) {
   write_split(scene, folder, "train", orbit_positions(train, 3.2), size, fov_x);
   write_split(scene, folder, "test", orbit_positions(test, 3.2, 0.9), size, fov_x);
+}
+
+void write_ngp_scene(const AnalyticScene& scene, const std::string& folder, const NgpSceneOptions& o) {
+  const fs::path dir(folder);
+  fs::create_directories(dir / "images");
+  TransformsIntrinsics k;
+  k.fl_x = 0.9 * o.width, k.fl_y = 0.92 * o.width, k.cx = 0.52 * o.width, k.cy = 0.48 * o.height;
+  k.k1 = o.distortion.k1, k.k2 = o.distortion.k2, k.k3 = o.distortion.k3, k.p1 = o.distortion.p1, k.p2 = o.distortion.p2;
+  data::SceneBox world;
+  world.scale = 1;
+  world.offset = {0, 0, 0};
+  json frames = json::array();
+  const auto positions = orbit_positions(o.views, 3.0);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    TransformsFrame f;
+    f.matrix = look_at_origin(positions[i]);
+    f.intrinsics = k;
+    f.where = "analytic";
+    const std::string name = "images/f_" + std::to_string(i) + ".png";
+    write_image((dir / name).string(), render_rgba(scene, data::frame_camera(f, world, o.width, o.height, 1)));
+    frames.push_back({{"file_path", name}, {"transform_matrix", matrix_rows(f.matrix)}});
+  }
+  const json t = {{"fl_x", *k.fl_x}, {"fl_y", *k.fl_y}, {"cx", *k.cx}, {"cy", *k.cy}, {"w", o.width}, {"h", o.height},
+                  {"k1", o.distortion.k1}, {"k2", o.distortion.k2}, {"k3", o.distortion.k3}, {"p1", o.distortion.p1},
+                  {"p2", o.distortion.p2}, {"aabb_scale", o.aabb_scale}, {"scale", o.scale},
+                  {"offset", {o.offset.x, o.offset.y, o.offset.z}}, {"frames", frames}};
+  std::ofstream((dir / "transforms.json").string()) << t.dump(2);
 }
 
 }  // namespace nf::test

@@ -46,4 +46,15 @@ std::vector<Vec3> orbit_positions(size_t n, double r, double phase = 0);
 void write_blender_scene(const AnalyticScene& scene, const std::string& folder, size_t train, size_t test, int size,
                          double fov_x = 0.7);
 
+// Writes an instant-ngp-layout scene: images/f_i.png and one transforms.json with fl_x, fl_y, cx, cy, w, h, the
+// lens distortion (the images are rendered through it), aabb_scale, scale and offset.
+struct NgpSceneOptions {
+  size_t views = 24;
+  int width = 40, height = 32;
+  LensDistortion distortion{-0.08, 0.02, 0, 0.002, -0.001};
+  double aabb_scale = 2, scale = 0.3;
+  Vec3 offset{0.5, 0.5, 0.5};
+};
+void write_ngp_scene(const AnalyticScene& scene, const std::string& folder, const NgpSceneOptions& options);
+
 }  // namespace nf::test
