@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "assets/bundled_files.hpp"
@@ -21,6 +22,7 @@
 #include "io/image_io.hpp"
 #include "io/snapshot.hpp"
 #include "pipeline/configs.hpp"
+#include "pipeline/radiance_experiment.hpp"
 #include "pipeline/sdf_experiment.hpp"
 #include "presenter.hpp"
 #include "sdf_mode.hpp"
@@ -73,6 +75,13 @@ struct ImGuiSession {
 // The task mode for the input: meshes (.obj, .ply) and SDF snapshots open in SdfMode; images, image
 // snapshots (.nf) and image configs (.json, fitted to the bundled image) in ImageMode.
 std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
+  // Radiance scenes (a folder, a transforms file) and radiance snapshots: not in the viewer yet.
+  std::error_code ec;
+  const bool scene = std::filesystem::is_directory(a.input, ec) ||
+                     (ends_with(a.input, ".json") && read_json_file(a.input).contains("frames"));
+  if (scene || (ends_with(a.input, ".nf") && pipeline::is_radiance_snapshot(read_snapshot(a.input))))
+    fail("nf-viewer: ", a.input, ": radiance fields do not open in the viewer yet; train with `nf fit ", a.input,
+         "` and look with `nf render` (test views, orbits, depth)");
   const bool sdf_snapshot = ends_with(a.input, ".nf") && pipeline::is_sdf_snapshot(read_snapshot(a.input));
   if (is_mesh_path(a.input) || sdf_snapshot) {
     SdfModeOptions so;
