@@ -1,11 +1,11 @@
 // Coordinate-Aware Modulation grids (Lee et al. 2024), shared by forward and backward: per hidden layer l
-// a grid of RES^DIMS cells holding (gamma, beta), looked up at the coordinate x in [-1,1]^DIMS with
+// a grid of res.x x res.y x res.z cells (the first DIMS axes) holding (gamma, beta), looked up at the coordinate x in [-1,1]^DIMS with
 // (bi|tri)linear interpolation, align_corners = True and border clamping (torch grid_sample). Cell values
 // of layer l at params[(l * RES^DIMS + cell) * 2 + {0: gamma, 1: beta}]; axis 0 is the fastest index.
 #ifndef NF_CAM_GLSL
 #define NF_CAM_GLSL
 
-// dweight[k][a] = d weight[k] / dx[a]: (res - 1) / 2 cells per unit of x, 0 where the border clamp
+// dweight[k][a] = d weight[k] / dx[a]: (res[a] - 1) / 2 cells per unit of x, 0 where the border clamp
 // saturates.
 struct CamCorners {
   uint cell[8];
@@ -13,7 +13,7 @@ struct CamCorners {
   vec3 dweight[8];
 };
 
-CamCorners cam_corners(vec3 x, uint dims, uint res) {
+CamCorners cam_corners(vec3 x, uint dims, uvec3 res) {
   uint lo[3], hi[3];
   float w[3], dw[3];
   for (uint a = 0; a < 3; ++a) {
@@ -22,13 +22,13 @@ CamCorners cam_corners(vec3 x, uint dims, uint res) {
     w[a] = 0.0;
     dw[a] = 0.0;
     if (a < dims) {
-      float unclamped = (x[a] + 1.0) * 0.5 * float(res - 1u);
-      float ix = clamp(unclamped, 0.0, float(res - 1u));
+      float unclamped = (x[a] + 1.0) * 0.5 * float(res[a] - 1u);
+      float ix = clamp(unclamped, 0.0, float(res[a] - 1u));
       float f = floor(ix);
       lo[a] = uint(f);
-      hi[a] = min(lo[a] + 1u, res - 1u);
+      hi[a] = min(lo[a] + 1u, res[a] - 1u);
       w[a] = ix - f;
-      dw[a] = unclamped > 0.0 && unclamped < float(res - 1u) ? 0.5 * float(res - 1u) : 0.0;
+      dw[a] = unclamped > 0.0 && unclamped < float(res[a] - 1u) ? 0.5 * float(res[a] - 1u) : 0.0;
     }
   }
   CamCorners c;
@@ -39,7 +39,7 @@ CamCorners cam_corners(vec3 x, uint dims, uint res) {
     for (int a = 2; a >= 0; --a) {
       if (uint(a) >= dims) continue;
       bool upper = ((k >> uint(a)) & 1u) != 0u;
-      cell = cell * res + (upper ? hi[a] : lo[a]);
+      cell = cell * res[a] + (upper ? hi[a] : lo[a]);
       float factor = upper ? w[a] : 1.0 - w[a];
       dweight *= factor;
       dweight[a] = weight * (upper ? dw[a] : -dw[a]);

@@ -8,10 +8,12 @@
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint DIMS = 2;
-layout(constant_id = 2) const uint RES = 32;
+layout(constant_id = 2) const uint RES_X = 32;
 layout(constant_id = 3) const uint LAYERS = 3;
 layout(constant_id = 4) const uint PARAM_GRAD = 1;
 layout(constant_id = 5) const uint INPUT_GRAD = 0;
+layout(constant_id = 6) const uint RES_Y = 32;
+layout(constant_id = 7) const uint RES_Z = 32;
 
 layout(std430, binding = 0) buffer GridGrad { NF_ATOMIC_FLOAT_TYPE grid_grad[]; };
 layout(std430, binding = 1) readonly buffer Input { float x[]; };
@@ -31,9 +33,8 @@ void main() {
   if (i >= pc.n) return;
   vec3 p = vec3(0.0);
   for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
-  CamCorners c = cam_corners(p, DIMS, RES);
-  uint cells = 1u;
-  for (uint a = 0; a < DIMS; ++a) cells *= RES;
+  CamCorners c = cam_corners(p, DIMS, uvec3(RES_X, RES_Y, RES_Z));
+  uint cells = RES_X * (DIMS > 1u ? RES_Y : 1u) * (DIMS > 2u ? RES_Z : 1u);
   vec3 dx = vec3(0.0);
   for (uint l = 0; l < LAYERS; ++l) {
     float dg = d_mod[(2u * l) * pc.stride_mod + i], db = d_mod[(2u * l + 1u) * pc.stride_mod + i];

@@ -12,7 +12,7 @@ namespace {
 
 using test::GpuTest;
 
-void check(gpu::Context& ctx, uint32_t dims, uint32_t res, uint32_t layers, uint64_t seed) {
+void check(gpu::Context& ctx, uint32_t dims, CamResolution res, uint32_t layers, uint64_t seed) {
   CamGrids cam(ctx, dims, 2 * layers, CamConfig{res, 10.0});
   test::ModuleHarness h(ctx, cam);
   Pcg32 rng(seed);
@@ -37,6 +37,11 @@ void check(gpu::Context& ctx, uint32_t dims, uint32_t res, uint32_t layers, uint
 
 TEST_F(GpuTest, CamGrids2DMatchReference) { check(ctx(), 2, 32, 3, 1); }
 TEST_F(GpuTest, CamGrids3DMatchReference) { check(ctx(), 3, 9, 2, 2); }
+// CAM's radiance grids: 10 x 3 over (azimuth, elevation); a 3-D grid with three different sizes.
+TEST_F(GpuTest, CamGridsOfDifferentSizesPerAxisMatchReference) {
+  check(ctx(), 2, std::array<uint32_t, 3>{10, 3, 1}, 2, 3);
+  check(ctx(), 3, std::array<uint32_t, 3>{5, 3, 7}, 1, 4);
+}
 
 TEST_F(GpuTest, CamGridsStartAtIdentityWithTenfoldLearningRate) {
   CamGrids cam(ctx(), 2, 6, CamConfig{});

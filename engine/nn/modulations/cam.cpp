@@ -23,28 +23,37 @@ struct BackwardPush {
 CamGrids::CamGrids(gpu::Context& ctx, uint32_t dims, uint32_t output_dims, CamConfig config)
     : dims_(dims), layers_(output_dims / 2), config_(config) {
   NF_ASSERT(dims >= 1 && dims <= 3 && output_dims % 2 == 0 && output_dims > 0, "CAM: bad shape");
-  const std::vector<uint32_t> constants = {dims, config_.resolution, layers_};
+  const auto& r = config_.resolution.axis;
+  const std::vector<uint32_t> constants = {dims, r[0], layers_};
+  auto forward = constants;
+  forward.insert(forward.end(), {r[1], r[2]});
   forward_ = gpu::Program(ctx, {"nn/cam_forward", std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
-                                constants});
+                                forward});
   const char* backward = ctx.features().float_atomic_add ? "nn/cam_backward" : "nn/cam_backward@cas";
   // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
   for (int m = 0; m < 3; ++m) {
     auto c = constants;
-    c.insert(c.end(), {modes[m][0], modes[m][1]});
+    c.insert(c.end(), {modes[m][0], modes[m][1], r[1], r[2]});
     backward_[m] = gpu::Program(ctx, {backward, std::vector(5, gpu::BindingKind::Storage), sizeof(BackwardPush),
                                       kGroupSize, c});
   }
 }
 
-uint64_t CamGrids::cells() const {
+uint64_t CamResolution::cells(uint32_t dims) const {
   uint64_t c = 1;
-  for (uint32_t a = 0; a < dims_; ++a) c *= config_.resolution;
+  for (uint32_t a = 0; a < dims; ++a) c *= axis[a];
   return c;
 }
 
+uint64_t CamGrids::cells() const { return config_.resolution.cells(dims_); }
+
 json CamGrids::config() const {
-  return {{"type", "cam"}, {"resolution", config_.resolution}, {"lr_scale", config_.lr_scale}};
+  const auto& r = config_.resolution.axis;
+  bool square = true;
+  for (uint32_t a = 1; a < dims_; ++a) square &= r[a] == r[0];
+  json res = square ? json(r[0]) : json(std::vector<uint32_t>(r.begin(), r.begin() + dims_));
+  return {{"type", "cam"}, {"resolution", res}, {"lr_scale", config_.lr_scale}};
 }
 
 std::vector<ParamBlock> CamGrids::parameter_blocks() const {
@@ -98,24 +107,25 @@ namespace {
 
 // Calls visit(cell, weight, d weight / dx (dims values)) for every corner of sample x.
 template <class Visit>
-void for_each_corner(uint32_t dims, uint32_t res, const double* x, Visit visit) {
+void for_each_corner(uint32_t dims, const CamResolution& resolution, const double* x, Visit visit) {
+  const auto& res = resolution.axis;
   uint64_t lo[3] = {}, hi[3] = {};
   double w[3] = {}, dw[3] = {};
   for (uint32_t a = 0; a < dims; ++a) {
-    const double unclamped = (x[a] + 1.0) * 0.5 * (res - 1);
-    const double ix = std::clamp(unclamped, 0.0, double(res - 1));
+    const double unclamped = (x[a] + 1.0) * 0.5 * (res[a] - 1);
+    const double ix = std::clamp(unclamped, 0.0, double(res[a] - 1));
     const double f = std::floor(ix);
     lo[a] = uint64_t(f);
-    hi[a] = std::min<uint64_t>(lo[a] + 1, res - 1);
+    hi[a] = std::min<uint64_t>(lo[a] + 1, res[a] - 1);
     w[a] = ix - f;
-    dw[a] = unclamped > 0 && unclamped < res - 1 ? 0.5 * (res - 1) : 0.0;
+    dw[a] = unclamped > 0 && unclamped < res[a] - 1 ? 0.5 * (res[a] - 1) : 0.0;
   }
   for (uint32_t k = 0; k < (1u << dims); ++k) {
     uint64_t cell = 0;
     double weight = 1, dweight[3] = {1, 1, 1};
     for (int a = int(dims) - 1; a >= 0; --a) {
       const bool upper = (k >> a) & 1u;
-      cell = cell * res + (upper ? hi[a] : lo[a]);
+      cell = cell * res[a] + (upper ? hi[a] : lo[a]);
       weight *= upper ? w[a] : 1.0 - w[a];
       for (int b = 0; b < int(dims); ++b) dweight[b] *= b == a ? (upper ? dw[a] : -dw[a]) : (upper ? w[a] : 1.0 - w[a]);
     }
@@ -125,11 +135,10 @@ void for_each_corner(uint32_t dims, uint32_t res, const double* x, Visit visit) 
 
 }  // namespace
 
-std::vector<double> cam_reference_forward(uint32_t dims, uint32_t res, uint32_t layers, std::span<const double> grids,
-                                          std::span<const double> x) {
+std::vector<double> cam_reference_forward(uint32_t dims, const CamResolution& res, uint32_t layers,
+                                          std::span<const double> grids, std::span<const double> x) {
   const size_t n = x.size() / dims;
-  uint64_t cells = 1;
-  for (uint32_t a = 0; a < dims; ++a) cells *= res;
+  const uint64_t cells = res.cells(dims);
   std::vector<double> out(n * 2 * layers, 0.0);
   for (size_t i = 0; i < n; ++i)
     for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w, const double*) {
@@ -139,11 +148,11 @@ std::vector<double> cam_reference_forward(uint32_t dims, uint32_t res, uint32_t 
   return out;
 }
 
-std::vector<double> cam_reference_backward(uint32_t dims, uint32_t res, uint32_t layers, std::span<const double> grids,
-                                           std::span<const double> x, std::span<const double> d_mod) {
+std::vector<double> cam_reference_backward(uint32_t dims, const CamResolution& res, uint32_t layers,
+                                           std::span<const double> grids, std::span<const double> x,
+                                           std::span<const double> d_mod) {
   const size_t n = x.size() / dims;
-  uint64_t cells = 1;
-  for (uint32_t a = 0; a < dims; ++a) cells *= res;
+  const uint64_t cells = res.cells(dims);
   std::vector<double> g(grids.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
     for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double w, const double*) {
@@ -153,12 +162,11 @@ std::vector<double> cam_reference_backward(uint32_t dims, uint32_t res, uint32_t
   return g;
 }
 
-std::vector<double> cam_reference_input_grad(uint32_t dims, uint32_t res, uint32_t layers,
+std::vector<double> cam_reference_input_grad(uint32_t dims, const CamResolution& res, uint32_t layers,
                                              std::span<const double> grids, std::span<const double> x,
                                              std::span<const double> d_mod) {
   const size_t n = x.size() / dims;
-  uint64_t cells = 1;
-  for (uint32_t a = 0; a < dims; ++a) cells *= res;
+  const uint64_t cells = res.cells(dims);
   std::vector<double> d_x(x.size(), 0.0);
   for (size_t i = 0; i < n; ++i)
     for_each_corner(dims, res, &x[i * dims], [&](uint64_t cell, double, const double* dw) {

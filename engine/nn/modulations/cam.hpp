@@ -3,16 +3,29 @@
 // of resolution^d cells holding (gamma_l, beta_l), interpolated at the input coordinate (bilinear in 2D,
 // trilinear in 3D; align_corners = True, border clamp). Output rows 2l = gamma_l, 2l + 1 = beta_l.
 //
-// Config (inside the network's): {"type": "cam", "resolution": 32, "lr_scale": 10}
+// Config (inside the network's): {"type": "cam", "resolution": 32 | [rx, ry(, rz)], "lr_scale": 10}
+// (a number: the same on every axis; a list: one per coordinate dimension, e.g. CAM's 10 x 3 grids over
+// azimuth and elevation).
 // Grids start at gamma = 1, beta = 0; their learning rate is lr_scale x the network's (block "grids",
 // group "network").
+#include <array>
+
 #include "gpu/program.hpp"
 #include "nn/module.hpp"
 
 namespace nf::nn {
 
+// Grid vertices per axis (axis 0 fastest in the cell index); a single number sets every axis.
+struct CamResolution {
+  std::array<uint32_t, 3> axis{32, 32, 32};
+  CamResolution() = default;
+  CamResolution(uint32_t r) : axis{r, r, r} {}  // NOLINT: implicit, as a config's single number
+  CamResolution(std::array<uint32_t, 3> a) : axis(a) {}  // NOLINT
+  uint64_t cells(uint32_t dims) const;
+};
+
 struct CamConfig {
-  uint32_t resolution = 32;
+  CamResolution resolution;
   double lr_scale = 10.0;
 };
 
@@ -45,13 +58,13 @@ class CamGrids final : public Module {
 };
 
 // Double-precision reference, sample-major: grids as the block; returns n x 2L.
-std::vector<double> cam_reference_forward(uint32_t dims, uint32_t resolution, uint32_t layers,
+std::vector<double> cam_reference_forward(uint32_t dims, const CamResolution& resolution, uint32_t layers,
                                           std::span<const double> grids, std::span<const double> x);
-std::vector<double> cam_reference_backward(uint32_t dims, uint32_t resolution, uint32_t layers,
+std::vector<double> cam_reference_backward(uint32_t dims, const CamResolution& resolution, uint32_t layers,
                                            std::span<const double> grids, std::span<const double> x,
                                            std::span<const double> d_mod);
 // dL/dx (sample-major) for dL/dmodulation = d_mod.
-std::vector<double> cam_reference_input_grad(uint32_t dims, uint32_t resolution, uint32_t layers,
+std::vector<double> cam_reference_input_grad(uint32_t dims, const CamResolution& resolution, uint32_t layers,
                                              std::span<const double> grids, std::span<const double> x,
                                              std::span<const double> d_mod);
 
