@@ -2,7 +2,8 @@
 // Radiance fields: (position x in [-1,1]^3, unit view direction d) -> (colour in [0,1]^3, density >= 0), built
 // from a config with a "type" (registry in radiance_field.cpp):
 //   "mlp_heads" (instant-ngp): encoding(x) -> density network, whose first output is the log density ->
-//     [its outputs | spherical harmonics of d] -> colour network (sigmoid);   (radiance_mlp_heads.cpp)
+//     [its outputs | spherical harmonics of d] -> colour network (sigmoid); a colour network with CAM
+//     modulation is modulated by grids over the view direction's (azimuth, elevation);   (radiance_mlp_heads.cpp)
 //   "sh_head" (GNF): encoding(x) -> network -> o; density = softplus(o_0 + shift), colour =
 //     sigmoid(sum_j Y_j(d) k_j) with the SH coefficients k = o_1.. of each channel.   (radiance_sh_head.cpp)
 // Spherical harmonics: "max_degree" l (0..3) gives (l + 1)^2 terms; instant-ngp's "degree 4" (tiny-cuda-nn
@@ -36,9 +37,10 @@ class RadianceField {
   nn::SampleCost training_cost() const { return modules_->training_cost(); }
   void initialize(uint64_t seed) { modules_->initialize(seed); }
 
-  // Records outs = field(samples) for samples [0, n).
-  virtual void forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs,
-                       uint32_t n) = 0;
+  // Records outs = field(samples) for samples [0, n). rays: the samples grouped by ray (render::RayMarcher::
+  // segments), for fields that normalise over a ray's samples (CAM's radiance variant); empty: each alone.
+  virtual void forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs, uint32_t n,
+                       const nn::Segments& rays = {}) = 0;
   // Records the backward pass for dL/douts = d_outs: adds the parameter gradients to parameters().gradients().
   // Must follow forward() on the same samples, outs and n in the same command list.
   virtual void backward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs,

@@ -16,6 +16,9 @@ struct DensityPush {
   uint32_t n, raw_stride, out_stride, out_row;
   float shift;
 };
+struct AnglesPush {
+  uint32_t n, dir_stride, dir_row, out_stride;
+};
 struct HeadPush {
   uint32_t n, o_stride, dir_stride, dir_row, out_stride;
   float shift;
@@ -37,6 +40,16 @@ void ShEncoding::encode(gpu::CommandList& cmd, const nn::BatchView& dirs, uint32
   NF_ASSERT(dir_row + 3 <= dirs.dims && out_row + terms_ <= out.dims, "spherical harmonics: rows out of range");
   cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize), {gpu::Bind::in(*dirs.buffer), gpu::Bind::out(*out.buffer)},
                ShPush{n, dirs.stride, dir_row, out.stride, out_row});
+}
+
+DirectionAngles::DirectionAngles(gpu::Context& ctx)
+    : program_(ctx, {"radiance/direction_angles", {S, S}, sizeof(AnglesPush), kGroupSize}) {}
+
+void DirectionAngles::compute(gpu::CommandList& cmd, const nn::BatchView& dirs, uint32_t dir_row,
+                              const nn::BatchView& out, uint32_t n) const {
+  NF_ASSERT(dir_row + 3 <= dirs.dims && out.dims >= 2, "direction angles: rows out of range");
+  cmd.dispatch(program_, gpu::Groups::linear(n, kGroupSize), {gpu::Bind::in(*dirs.buffer), gpu::Bind::out(*out.buffer)},
+               AnglesPush{n, dirs.stride, dir_row, out.stride});
 }
 
 DensityHead::DensityHead(gpu::Context& ctx, DensityActivation activation, float shift)

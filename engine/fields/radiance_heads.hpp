@@ -25,6 +25,19 @@ class ShEncoding {
   gpu::Program program_;
 };
 
+// CAM's radiance coordinate: view directions as (azimuth, elevation) in [-1, 1]^2 (+Z up):
+// (atan2(d.y, d.x) / pi, asin(d.z) * 2 / pi).
+class DirectionAngles {
+ public:
+  explicit DirectionAngles(gpu::Context& ctx);
+  // Rows 0, 1 of out from the directions in rows [dir_row, dir_row + 3) of dirs.
+  void compute(gpu::CommandList& cmd, const nn::BatchView& dirs, uint32_t dir_row, const nn::BatchView& out,
+               uint32_t n) const;
+
+ private:
+  gpu::Program program_;
+};
+
 enum class DensityActivation : uint32_t { Exp = 0, Softplus = 1 };
 
 // density = exp(r) (gradient with exp(clamp(r, -15, 15))) or softplus(r + shift), r = row 0 of raw.
@@ -62,6 +75,7 @@ class ShColorHead {
 };
 
 // References.
+std::array<double, 2> direction_angles_reference(const std::array<double, 3>& d);
 std::vector<double> sh_reference(const std::array<double, 3>& d, uint32_t terms);
 double density_reference(DensityActivation a, double r, double shift);
 // The derivative the kernels use (exp: clamped argument).

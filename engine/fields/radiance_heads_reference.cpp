@@ -31,6 +31,11 @@ std::vector<double> sh_reference(const std::array<double, 3>& d, uint32_t terms)
   return {all.begin(), all.begin() + terms};
 }
 
+std::array<double, 2> direction_angles_reference(const std::array<double, 3>& d) {
+  const double az = d[0] == 0 && d[1] == 0 ? 0.0 : std::atan2(d[1], d[0]) / M_PI;
+  return {az, std::asin(std::clamp(d[2], -1.0, 1.0)) * 2 / M_PI};
+}
+
 double density_reference(DensityActivation a, double r, double shift) {
   if (a == DensityActivation::Exp) return std::exp(r);
   return std::log1p(std::exp(r + shift));

@@ -4,10 +4,14 @@
 // Config: {"type": "mlp_heads", "encoding": {...}, "density_network": {"type": "mlp", ...},
 //          "geometry_features": 16, "direction_encoding": {"max_degree": 3},
 //          "color_network": {"type": "mlp", ..., "output_activation": "sigmoid"}}
+// CAM (Lee et al. 2024, their Mip-NeRF variant): a colour network with "modulation": {"type": "cam",
+// "resolution": [10, 3]} (and "normalization": "ray": GroupNorm over a ray's samples x units) has its hidden
+// layers modulated by grids over the view direction's (azimuth, elevation) (DirectionAngles).
 #include "fields/radiance_mlp_heads.hpp"
 
 #include "core/error.hpp"
 #include "nn/encodings/encoding.hpp"
+#include "nn/modulations/modulation.hpp"
 #include "nn/networks/network.hpp"
 
 namespace nf::fields {
@@ -29,14 +33,27 @@ MlpHeadsField::MlpHeadsField(gpu::Context& ctx, ConfigReader& c, uint32_t max_ba
   auto cn = c.child("color_network");
   if (!cn.has("type")) fail(c.where(), ": missing \"color_network\" with a \"type\"");
   color_net_ = nn::networks().create(cn, ctx, geometry_ + sh_->terms(), 3);
-  if (density_net_->modulation_dims() || color_net_->modulation_dims())
-    fail(c.where(), ": modulated networks are not supported in this field");
+  if (density_net_->modulation_dims()) fail(c.where(), ": the density network cannot be modulated (CAM modulates the colour)");
   head_ = std::make_unique<DensityHead>(ctx, DensityActivation::Exp, 0.0f);
+  std::vector<nn::Module*> modules = {encoding_.get(), density_net_.get(), color_net_.get()};
+  if (const uint32_t m = color_net_->modulation_dims()) {
+    ConfigReader mc(color_net_->modulation_config(), c.where() + ": color_network: modulation");
+    if (!mc.has("type")) fail(mc.where(), ": missing \"type\"");
+    modulation_ = nn::modulations().create(mc, ctx, 2, m);
+    angles_ = std::make_unique<DirectionAngles>(ctx);
+    modules.push_back(modulation_.get());
+  }
 
   const uint32_t color_in = geometry_ + sh_->terms();
-  modules_ = std::make_unique<ModuleSet>(ctx, std::vector<nn::Module*>{encoding_.get(), density_net_.get(), color_net_.get()},
-                                         max_batch, std::max(encoding_->output_dims(), color_in), c.where());
+  modules_ = std::make_unique<ModuleSet>(ctx, modules, max_batch, std::max(encoding_->output_dims(), color_in),
+                                         c.where());
   const uint32_t cap = modules_->capacity();
+  if (modulation_) {
+    angles_buffer_ = nn::BatchBuffer(ctx, 2, cap, "view direction angles");
+    mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), cap, "colour modulation");
+    d_mod_ = nn::BatchBuffer(ctx, modulation_->output_dims(), cap, "colour modulation gradients");
+    color_net_->set_modulation(mod_.view(), d_mod_.view());
+  }
   features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "radiance features");
   d_features_ = nn::BatchBuffer(ctx, encoding_->output_dims(), cap, "radiance feature gradients");
   color_in_ = nn::BatchBuffer(ctx, color_in, cap, "radiance colour inputs");
@@ -55,12 +72,17 @@ json MlpHeadsField::config() const {
 nn::BatchView MlpHeadsField::geometry(nn::BatchBuffer& b) const { return {&b.buffer, geometry_, b.capacity}; }
 
 void MlpHeadsField::forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs,
-                            uint32_t n) {
+                            uint32_t n, const nn::Segments& rays) {
   NF_ASSERT(n <= max_batch(), "radiance batch of ", n, " exceeds its capacity ", max_batch());
   const nn::BatchView x{samples.buffer, 3, samples.stride};
   encoding_->forward(cmd, x, features_.view(), n);
   density_net_->forward(cmd, features_.view(), geometry(color_in_), n);
   sh_->encode(cmd, samples, 3, color_in_.view(), geometry_, n);
+  if (modulation_) {
+    angles_->compute(cmd, samples, 3, angles_buffer_.view(), n);
+    modulation_->forward(cmd, angles_buffer_.view(), mod_.view(), n);
+    color_net_->set_segments(rays);
+  }
   color_net_->forward(cmd, color_in_.view(), {outs.buffer, 3, outs.stride}, n);
   head_->forward(cmd, color_in_.view(), outs, 3, n);
 }
@@ -69,6 +91,7 @@ void MlpHeadsField::backward(gpu::CommandList& cmd, const nn::BatchView& samples
                              const nn::BatchView& d_outs, uint32_t n) {
   const nn::BatchView x{samples.buffer, 3, samples.stride};
   color_net_->backward(cmd, color_in_.view(), {d_outs.buffer, 3, d_outs.stride}, d_color_in_.view(), n);
+  if (modulation_) modulation_->backward(cmd, angles_buffer_.view(), d_mod_.view(), nn::BatchView{}, n);
   head_->backward(cmd, color_in_.view(), d_outs, d_color_in_.view(), n);
   density_net_->backward(cmd, features_.view(), geometry(d_color_in_), d_features_.view(), n);
   encoding_->backward(cmd, x, d_features_.view(), nn::BatchView{}, n);

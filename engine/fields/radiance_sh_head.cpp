@@ -46,7 +46,8 @@ json ShHeadField::config() const {
           {"color_activation", raw_ ? "none" : "sigmoid"}};
 }
 
-void ShHeadField::forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs, uint32_t n) {
+void ShHeadField::forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs, uint32_t n,
+                          const nn::Segments&) {
   NF_ASSERT(n <= max_batch(), "radiance batch of ", n, " exceeds its capacity ", max_batch());
   encoding_->forward(cmd, {samples.buffer, 3, samples.stride}, features_.view(), n);
   network_->forward(cmd, features_.view(), o_.view(), n);

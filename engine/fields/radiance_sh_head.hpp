@@ -9,7 +9,8 @@ class ShHeadField final : public RadianceField {
  public:
   ShHeadField(gpu::Context& ctx, ConfigReader& config, uint32_t max_batch);
   json config() const override;
-  void forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs, uint32_t n) override;
+  void forward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs, uint32_t n,
+               const nn::Segments& rays = {}) override;
   void backward(gpu::CommandList& cmd, const nn::BatchView& samples, const nn::BatchView& outs,
                 const nn::BatchView& d_outs, uint32_t n) override;
   void density(gpu::CommandList& cmd, const nn::BatchView& x, const nn::BatchView& sigma, uint32_t n) override;

@@ -58,6 +58,9 @@ class Module {
     (void)values;
     (void)gradients;
   }
+  // The sample groups of the next forward() and backward() (modules that normalise over groups: an MLP with
+  // "normalization": "ray"); others ignore them.
+  virtual void set_segments(const Segments& segments) { (void)segments; }
 
   // Tells the module where its blocks live: store.blocks()[first_block ...].
   void bind(ParameterStore& store, size_t first_block) {

@@ -229,7 +229,7 @@ void RadianceExperiment::train_step(gpu::Profiler* profiler) {
   const uint32_t rays = rays_;
   sampler_->sample(cmd, seed_, step, rays, background_, rays_buffer_.view());
   marcher_->march(cmd, rays_buffer_.view(), rays, *grid_, true, seed_, step);
-  field_->forward(cmd, marcher_->samples(), outs_.view(), samples_);
+  field_->forward(cmd, marcher_->samples(), outs_.view(), samples_, marcher_->segments(rays));
   cmd.fill(d_outs_.buffer, 0);
   volume_->train(cmd, rays, marcher_->ray_info(), marcher_->samples(), outs_.view(), rays_buffer_.view(),
                  d_outs_.view());
@@ -319,7 +319,7 @@ RadianceRender RadianceExperiment::render(const data::Camera& camera, const data
     }
     const uint32_t samples = marcher_->samples_written();
     gpu::CommandList& c2 = stream_.begin();
-    if (samples) field_->forward(c2, marcher_->samples(), outs_.view(), (samples + 3) / 4 * 4);
+    if (samples) field_->forward(c2, marcher_->samples(), outs_.view(), (samples + 3) / 4 * 4, marcher_->segments(n));
     volume_->render(c2, n, marcher_->ray_info(), marcher_->samples(), outs_.view(), rays_buffer_.view());
     stream_.submit();
     stream_.wait();

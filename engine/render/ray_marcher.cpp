@@ -61,9 +61,10 @@ RayMarcher::RayMarcher(gpu::Context& ctx, const MarchConfig& config, float aabb_
   samples_.buffer.upload(std::span<const float>(std::vector<float>(uint64_t(SampleRows::kCount) * samples_.capacity, 0.0f)));
   info_ = gpu::Buffer(ctx, uint64_t(ray_stride_) * 2 * 4, "march ray info");
   counter_ = gpu::Buffer(ctx, 4, "march sample counter");
-  const auto S = gpu::BindingKind::Storage;
-  count_ = gpu::Program(ctx, {"radiance/march", {S, S, S, S, S}, sizeof(MarchPush), kGroupSize, {0}});
-  write_ = gpu::Program(ctx, {"radiance/march", {S, S, S, S, S}, sizeof(MarchPush), kGroupSize, {1}});
+  ray_of_ = gpu::Buffer(ctx, uint64_t(samples_.capacity) * 4, "march sample rays");
+  const std::vector<gpu::BindingKind> bindings(6, gpu::BindingKind::Storage);
+  count_ = gpu::Program(ctx, {"radiance/march", bindings, sizeof(MarchPush), kGroupSize, {0}});
+  write_ = gpu::Program(ctx, {"radiance/march", bindings, sizeof(MarchPush), kGroupSize, {1}});
 }
 
 void RayMarcher::march(gpu::CommandList& cmd, const nn::BatchView& rays, uint32_t n, OccupancyGrid& grid, bool jitter,
@@ -89,14 +90,15 @@ void RayMarcher::march(gpu::CommandList& cmd, const nn::BatchView& rays, uint32_
               step};
   NF_ASSERT(rays.stride == ray_stride_, "ray batch stride ", rays.stride, " differs from the marcher's ", ray_stride_);
   cmd.fill(counter_, 0);
+  cmd.fill(ray_of_, ~0u);
   const auto groups = gpu::Groups::linear(n, kGroupSize);
   cmd.dispatch(count_, groups,
                {gpu::Bind::in(*rays.buffer), gpu::Bind::in(grid.bits()), gpu::Bind::inout(counter_),
-                gpu::Bind::inout(info_), gpu::Bind::out(samples_.buffer)},
+                gpu::Bind::inout(info_), gpu::Bind::out(samples_.buffer), gpu::Bind::out(ray_of_)},
                p);
   cmd.dispatch(write_, groups,
                {gpu::Bind::in(*rays.buffer), gpu::Bind::in(grid.bits()), gpu::Bind::inout(counter_),
-                gpu::Bind::inout(info_), gpu::Bind::out(samples_.buffer)},
+                gpu::Bind::inout(info_), gpu::Bind::out(samples_.buffer), gpu::Bind::out(ray_of_)},
                p);
 }
 

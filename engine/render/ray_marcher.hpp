@@ -50,6 +50,9 @@ class RayMarcher {
   gpu::Buffer& ray_info() { return info_; }
   // Samples reserved by the last march (all rays, dropped ones included): one uint.
   gpu::Buffer& counter() { return counter_; }
+  // The samples of the last march grouped by ray (nn::Segments): ray_info and, per sample, its ray (~0u where no
+  // ray wrote). n: the rays of that march.
+  nn::Segments segments(uint32_t n) { return {&info_, ray_stride_, n, &ray_of_}; }
   // The stride of the ray batches it takes (max_rays rounded up to 4).
   uint32_t ray_stride() const { return ray_stride_; }
 
@@ -68,7 +71,7 @@ class RayMarcher {
   uint32_t cascades_;
   uint32_t ray_stride_;
   nn::BatchBuffer samples_;
-  gpu::Buffer info_, counter_;
+  gpu::Buffer info_, counter_, ray_of_;
   gpu::Program count_, write_;
 };
 

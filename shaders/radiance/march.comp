@@ -3,7 +3,8 @@
 //   pass 0: counts ray i's samples and reserves them: first = atomicAdd(counter, count); a ray whose samples
 //           would pass the capacity is dropped (count 0, bit 31 set);
 //   pass 1: writes them at [first, first + count) of the sample rows:
-//           0-2 field input x = (q - 0.5) * 2 / aabb_scale, 3-5 unit direction, 6 dt, 7 t.
+//           0-2 field input x = (q - 0.5) * 2 / aabb_scale, 3-5 unit direction, 6 dt, 7 t,
+//           and ray_of[sample] = i (the caller fills ray_of with ~0u first: slots no ray wrote).
 // The walk: t from the ray's entry into the box [box_lo, box_hi] (at least t_near) to its exit, the first
 // sample a fraction (jitter: random from (seed, step, i); else 0.5) of a step in; steps dt = clamp(t * cone,
 // min_step, max_step); a sample is kept where its cell (at the cascade of nf_grid_mip) is occupied; from an
@@ -21,6 +22,7 @@ layout(std430, binding = 1) readonly buffer Bits { uint bits[]; };
 layout(std430, binding = 2) buffer Counter { uint counter; };
 layout(std430, binding = 3) buffer RayInfo { uint info[]; };           // 2 rows: first, count
 layout(std430, binding = 4) writeonly buffer Samples { float samples[]; };
+layout(std430, binding = 5) writeonly buffer RayOf { uint ray_of[]; };
 
 layout(push_constant) uniform Push {
   vec4 box_lo;  // xyz, w = aabb_scale
@@ -70,6 +72,7 @@ void main() {
           }
           samples[6u * pc.sample_stride + s] = dt;
           samples[7u * pc.sample_stride + s] = t;
+          ray_of[s] = i;
         }
         ++k;
         t += dt;

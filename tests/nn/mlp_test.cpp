@@ -115,6 +115,71 @@ TEST(MlpPortableAtomics, WeightGradientsMatchReference) {
 // The tangent of a ReLU MLP (the eikonal term's network pass) against the reference, on both paths; and
 // the reference's tangent against differences of its forward, its tangent gradient against differences
 // of its tangent.
+// normalization "ray" (CAM's radiance variant): modulated layers normalised over groups of consecutive samples
+// (a ray's), against the batch reference: groups of 1 to 9 samples, runs of samples of no group (normalised
+// alone), an empty group; outputs, dL/dx, every weight, bias and modulation gradient.
+TEST_F(GpuTest, MlpRayNormalisationMatchesReference) {
+  MlpConfig cfg;
+  cfg.width = 24;
+  cfg.hidden_layers = 2;
+  cfg.output_activation = Activation::Sigmoid;
+  cfg.modulated = true;
+  cfg.modulation = json{{"type", "cam"}};
+  cfg.ray_norm = true;
+  Mlp mlp(ctx(), 21, 3, cfg);
+  test::ModuleHarness h(ctx(), mlp);
+  Pcg32 rng(31);
+  MlpReferenceParams p{cfg, 21, 3, {}, {}};
+  std::vector<std::vector<double>> blocks;
+  for (uint32_t l = 0; l < cfg.layers(); ++l) {
+    const double bound = 1.0 / std::sqrt(double(cfg.in_dims(l, 21)));
+    p.w.push_back(random_vec(cfg.in_dims(l, 21) * cfg.out_dims(l, 3), rng, -bound, bound));
+    p.b.push_back(random_vec(cfg.out_dims(l, 3), rng, -0.3, 0.3));
+    blocks.push_back(p.w.back());
+    blocks.push_back(p.b.back());
+  }
+  h.set_parameters(blocks);
+  const uint32_t n = 203;
+  std::vector<uint32_t> first, count, group_of(n, ~0u);
+  std::vector<int64_t> group(n, -1);
+  for (uint32_t s = 0; s < n;) {
+    const uint32_t size = std::min<uint32_t>(1 + rng.next_u32() % 9, n - s);
+    if (rng.next_u32() % 6 != 0) {  // a group; else these samples stay alone
+      for (uint32_t k = s; k < s + size; ++k) group_of[k] = uint32_t(first.size()), group[k] = int64_t(first.size());
+      first.push_back(s);
+      count.push_back(size);
+    }
+    s += size;
+    if (first.size() == 3) first.push_back(0), count.push_back(0x80000000u);  // an empty (dropped) group
+  }
+  const auto groups = uint32_t(first.size()), stride = (groups + 3) / 4 * 4;
+  std::vector<uint32_t> info(2 * stride, 0);
+  std::copy(first.begin(), first.end(), info.begin());
+  std::copy(count.begin(), count.end(), info.begin() + stride);
+  gpu::Buffer info_b(ctx(), info.size() * 4, "groups"), of_b(ctx(), uint64_t(n) * 4, "group of");
+  info_b.upload(std::span<const uint32_t>(info));
+  of_b.upload(std::span<const uint32_t>(group_of));
+  mlp.set_segments({&info_b, stride, groups, &of_b});
+  const auto x = random_vec(n * 21, rng, -1, 1);
+  std::vector<double> mod;
+  for (uint32_t i = 0; i < n * mlp.modulation_dims(); ++i) mod.push_back(float(i % 2 == 0 ? rng.uniform(0.5, 1.5) : rng.uniform(-0.3, 0.3)));
+  h.set_modulation(mod);
+  NF_EXPECT_REL_ERROR(h.forward(x), mlp_reference_forward(p, x, mod, group), 1e-5);
+  const auto d_y = random_vec(n * 3, rng, -1, 1);
+  const auto d_x = h.backward(x, d_y, true);
+  const auto ref = mlp_reference_backward(p, x, mod, d_y, group);
+  NF_EXPECT_REL_ERROR(d_x, ref.d_x, 1e-4);
+  const auto g = h.gradients();
+  for (uint32_t l = 0; l < cfg.layers(); ++l) {
+    NF_EXPECT_REL_ERROR(g[2 * l], ref.w[l], 1e-4) << "layer " << l;
+    NF_EXPECT_REL_ERROR(g[2 * l + 1], ref.b[l], 1e-4) << "layer " << l;
+  }
+  NF_EXPECT_REL_ERROR(h.modulation_gradients(), ref.d_mod, 1e-4);
+  // The grouping matters: the per-sample reference differs.
+  EXPECT_GT(test::relative_error(std::span<const double>(ref.d_x),
+                                 std::span<const double>(mlp_reference_backward(p, x, mod, d_y).d_x)), 1e-2);
+}
+
 TEST_F(GpuTest, MlpTangentMatchesReference) {
   for (const std::string path : {"layers", "fused"}) {
     MlpConfig cfg;

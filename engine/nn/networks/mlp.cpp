@@ -26,10 +26,13 @@ struct LinearPush {
   uint32_t n, stride_in, stride, stride_out;
 };
 struct NormalizePush {
-  uint32_t n, stride, stride_mod, layer;
+  uint32_t n, stride, stride_mod, layer, group_stride;
 };
 struct ActBackwardPush {
-  uint32_t n, stride_da, stride, stride_mod, layer;
+  uint32_t n, stride_da, stride, stride_mod, layer, group_stride;
+};
+struct SegmentsPush {
+  uint32_t groups, group_stride, stride;
 };
 struct InputGradPush {
   uint32_t n, stride, stride_in;
@@ -54,7 +57,8 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
   // the fused kernels compile for minutes (see the header; apps/bench/README.md, MLP throughput); "path"
   // forces one.
   fused_ = c.path == "fused" || (c.path == "auto" && std::max(in_, c.width) <= 128 &&
-                                 ctx.info().type != VK_PHYSICAL_DEVICE_TYPE_CPU);
+                                 ctx.info().type != VK_PHYSICAL_DEVICE_TYPE_CPU && !c.ray_norm);
+  NF_ASSERT(!(fused_ && c.ray_norm), "the ray normalisation runs per layer (path layers or auto)");
   const std::vector<gpu::BindingKind> s2(2, gpu::BindingKind::Storage);
   const bool native = ctx.features().float_atomic_add;
   const uint32_t cpu = ctx.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
@@ -77,13 +81,23 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                                     {in, out, p.tile.linear_units, act, gpu::constant(omega), modulated ? 1u : 0u,
                                      0u, weights_as_vec4(in), relu_in, !hidden || stores_activations(l) ? 1u : 0u,
                                      p.tile.linear_quads}});
+      const uint32_t groups = modulated && c.ray_norm ? 1u : 0u;
       if (modulated)
-        p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(4, gpu::BindingKind::Storage),
-                                         sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega)}});
+        p.normalize = gpu::Program(ctx, {"nn/mlp_normalize", std::vector(6, gpu::BindingKind::Storage),
+                                         sizeof(NormalizePush), kGroupSize, {out, act, gpu::constant(omega), groups}});
       p.activation_backward =
-          gpu::Program(ctx, {"nn/mlp_activation_backward", {T, T, S, S, S, S},
+          gpu::Program(ctx, {"nn/mlp_activation_backward", {T, T, S, S, S, S, S, S, S},
                              sizeof(ActBackwardPush), kGroupSize,
-                             {out, act, gpu::constant(omega), modulated ? 1u : 0u}});
+                             {out, act, gpu::constant(omega), modulated ? 1u : 0u, groups, 0u}});
+      if (groups) {
+        p.activation_backward_groups =
+            gpu::Program(ctx, {"nn/mlp_activation_backward", {T, T, S, S, S, S, S, S, S}, sizeof(ActBackwardPush),
+                               kGroupSize, {out, act, gpu::constant(omega), 1u, 1u, 1u}});
+        p.segment_stats = gpu::Program(ctx, {"nn/mlp_segments", std::vector(3, gpu::BindingKind::Storage),
+                                             sizeof(SegmentsPush), kGroupSize, {out, 0u}});
+        p.segment_means = gpu::Program(ctx, {"nn/mlp_segments", std::vector(3, gpu::BindingKind::Storage),
+                                             sizeof(SegmentsPush), kGroupSize, {out, 1u}});
+      }
       // Into an unmodulated hidden layer, the input gradient goes on through its activation (DERIVATIVE).
       const uint32_t derivative = l > 0 && !c.is_modulated(l - 1);
       p.input_grad = gpu::Program(ctx, {"nn/mlp_input_grad", {weights_as_vec4(in) ? T : F, T, S, T},
@@ -182,6 +196,7 @@ json Mlp::config() const {
             {"hidden_omega", config_.hidden_omega},
             {"path", config_.path}};
   if (config_.modulated) j["modulation"] = config_.modulation;
+  if (config_.ray_norm) j["normalization"] = "ray";
   return j;
 }
 
@@ -234,6 +249,7 @@ void Mlp::reserve(gpu::Context& ctx, uint32_t capacity) {
   dz_ = gpu::Buffer(ctx, (h * w + out_) * cap * 4, "mlp dL/dz");
   if (!fused_) da_ = gpu::Buffer(ctx, w * cap * 4, "mlp dL/da");
   unused_ = gpu::Buffer(ctx, 16, "mlp unused binding");
+  if (config_.ray_norm) partials_ = gpu::Buffer(ctx, 2 * cap * 4, "mlp group partial sums");
   if (!config_.modulated) {
     mod_ = BatchView{&unused_, 0, 0};  // bound, never read
     d_mod_ = BatchView{&unused_, 0, 0};
@@ -252,6 +268,17 @@ void Mlp::set_modulation(const BatchView& values, const BatchView& gradients) {
   NF_ASSERT(values.dims == modulation_dims() && gradients.dims == modulation_dims(), "modulation dims");
   mod_ = values;
   d_mod_ = gradients;
+}
+
+void Mlp::set_segments(const Segments& segments) {
+  if (!config_.ray_norm) return;
+  if (segments.info) {
+    NF_ASSERT(segments.group_of && segments.count <= segments.stride, "segments: group_of and count <= stride");
+    // Sized once for the largest group count it will see (the buffer must outlive steps in flight).
+    if (!group_stats_) group_stats_ = gpu::Buffer(ctx_, 2ull * segments.stride * 4, "mlp group statistics");
+    NF_ASSERT(uint64_t(segments.stride) * 8 <= group_stats_.size(), "segments: a larger group stride than before");
+  }
+  segments_ = segments;
 }
 
 gpu::Bind Mlp::rows(gpu::Buffer& buffer, uint64_t first_row, uint64_t count, gpu::Access access) const {
@@ -288,11 +315,20 @@ void Mlp::forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y,
                  {store().bind_values(block_index(2 * l), gpu::Access::Read),
                   store().bind_values(block_index(2 * l + 1), gpu::Access::Read), in, pre, a_out},
                  LinearPush{n, l == 0 ? x.stride : capacity_, capacity_, hidden ? capacity_ : y.stride});
-    if (c.is_modulated(l))
+    if (c.is_modulated(l)) {
+      const bool grouped = c.ray_norm && segments_.info;
+      if (grouped)
+        cmd.dispatch(p.segment_stats, gpu::Groups::linear(segments_.count, kGroupSize),
+                     {gpu::Bind::in(*segments_.info), rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read),
+                      gpu::Bind::out(group_stats_)},
+                     SegmentsPush{segments_.count, segments_.stride, capacity_});
       cmd.dispatch(p.normalize, gpu::Groups::linear(quads, kGroupSize),
                    {rows(p_, uint64_t(l) * c.width, out, gpu::Access::ReadWrite), gpu::Bind::in(*mod_.buffer),
-                    rows(r_, l, 1, gpu::Access::Write), rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write)},
-                   NormalizePush{n, capacity_, mod_.stride, l - c.first_modulated()});
+                    rows(r_, l, 1, gpu::Access::Write), rows(a_, uint64_t(l) * c.width, out, gpu::Access::Write),
+                    grouped ? gpu::Bind::in(*segments_.group_of) : gpu::Bind::in(unused_),
+                    grouped ? gpu::Bind::in(group_stats_) : gpu::Bind::in(unused_)},
+                   NormalizePush{n, capacity_, mod_.stride, l - c.first_modulated(), segments_.stride});
+    }
   }
 }
 
@@ -382,14 +418,29 @@ void Mlp::record_backward(gpu::CommandList& cmd, const BatchView& x, const Batch
       auto& p = layers_[l];
       const gpu::Bind da = hidden ? gpu::Bind::in(da_) : gpu::Bind::in(*d_y.buffer);
       // An unmodulated hidden layer's dz came from the next layer's input gradient (DERIVATIVE).
-      if (!hidden || modulated)
+      if (!hidden || modulated) {
+        const bool grouped = modulated && c.ray_norm && segments_.info;
+        const ActBackwardPush push{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride,
+                                   modulated ? l - c.first_modulated() : 0, segments_.stride};
+        const gpu::Bind pre = rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read);
+        const gpu::Bind mod = gpu::Bind::in(*mod_.buffer);
+        const gpu::Bind rstd = modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_);
+        const gpu::Bind group_of = grouped ? gpu::Bind::in(*segments_.group_of) : gpu::Bind::in(unused_);
         cmd.dispatch(p.activation_backward, gpu::Groups::linear(quads, kGroupSize),
-                     {da, rows(p_, uint64_t(l) * c.width, out, gpu::Access::Read), gpu::Bind::in(*mod_.buffer),
-                      modulated ? rows(r_, l, 1, gpu::Access::Read) : gpu::Bind::in(unused_),
-                      rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Write),
-                      modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_)},
-                     ActBackwardPush{n, hidden ? capacity_ : d_y.stride, capacity_, mod_.stride,
-                                     modulated ? l - c.first_modulated() : 0});
+                     {da, pre, mod, rstd, rows(dz_, uint64_t(l) * c.width, out, gpu::Access::Write),
+                      modulated ? gpu::Bind::out(*d_mod_.buffer) : gpu::Bind::out(unused_),
+                      grouped ? gpu::Bind::out(partials_) : gpu::Bind::in(unused_), group_of, gpu::Bind::in(unused_)},
+                     push);
+        if (grouped) {  // the samples of a group again, with the group's means (mlp_activation_backward, PHASE 1)
+          cmd.dispatch(p.segment_means, gpu::Groups::linear(segments_.count, kGroupSize),
+                       {gpu::Bind::in(*segments_.info), gpu::Bind::in(partials_), gpu::Bind::out(group_stats_)},
+                       SegmentsPush{segments_.count, segments_.stride, capacity_});
+          cmd.dispatch(p.activation_backward_groups, gpu::Groups::linear(quads, kGroupSize),
+                       {da, pre, mod, rstd, rows(dz_, uint64_t(l) * c.width, out, gpu::Access::ReadWrite),
+                        gpu::Bind::in(unused_), gpu::Bind::in(unused_), group_of, gpu::Bind::in(group_stats_)},
+                       push);
+        }
+      }
       if (l == 0 && !d_x.buffer) continue;
       const bool derivative = l > 0 && !c.is_modulated(l - 1);
       const gpu::Bind target = l == 0      ? gpu::Bind::out(*d_x.buffer)

@@ -14,7 +14,12 @@
 //
 // Config: {"type": "mlp", "width": 256, "hidden_layers": 3, "activation": "relu"|"sine",
 //          "output_activation": "none"|"sigmoid", "first_omega": 30, "hidden_omega": 30,
-//          "modulation": {"type": "cam", ...} (optional), "path": "auto"|"fused"|"layers"}
+//          "modulation": {"type": "cam", ...} (optional), "normalization": "layer" | "ray",
+//          "path": "auto"|"fused"|"layers"}
+// normalization "ray" (modulated networks; CAM's radiance variant, GroupNorm(1) over a ray's samples x units)
+// normalises each modulated layer over a group of samples (set_segments(): a ray's) instead of each sample
+// alone; samples of no group (and every sample when no groups are set) are normalised alone. It runs per
+// layer (the fused kernels keep one sample in flight).
 // path "auto" fuses widths <= 128 on GPUs and runs per layer on CPU devices. On lavapipe the per-layer path
 // is the faster one (2 x 64, 32 inputs, 65,536 samples: 0.082 s a step against the fused 0.111 s), and the
 // fused path's fully unrolled kernels take LLVM minutes to compile per network shape (2 x 64: ~1.5 min
@@ -41,6 +46,7 @@ struct MlpConfig {
   double hidden_omega = 30.0;
   bool modulated = false;
   json modulation;          // the "modulation" object when modulated (built by the field)
+  bool ray_norm = false;    // normalization ray (see above)
   std::string path = "auto";  // "fused": whole network per dispatch; "layers": one dispatch per layer
 
   uint32_t layers() const { return hidden_layers + 1; }
@@ -72,6 +78,7 @@ class Mlp final : public Module {
   uint32_t modulation_dims() const override { return 2 * config_.modulated_layers(); }
   json modulation_config() const override { return config_.modulated ? config_.modulation : json(nullptr); }
   void set_modulation(const BatchView& values, const BatchView& gradients) override;
+  void set_segments(const Segments& segments) override;
   void forward(gpu::CommandList& cmd, const BatchView& x, const BatchView& y, uint32_t n) override;
   // Must follow forward() on the same x and n (uses the activations it stored).
   void backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
@@ -101,6 +108,7 @@ class Mlp final : public Module {
   static Tile tile(uint32_t in, uint32_t out);
   struct LayerPrograms {
     gpu::Program linear, normalize, activation_backward, input_grad, weight_grad;
+    gpu::Program segment_stats, segment_means, activation_backward_groups;  // ray normalisation
     gpu::Program linear_tangent, weight_grad_tangent;  // made on first jvp()
     Tile tile;
   };
@@ -124,24 +132,28 @@ class Mlp final : public Module {
   bool uniform_params_ = false;  // fused kernels read the parameters from a uniform buffer
   uint32_t param_floats_ = 0;    // the fused kernels' parameter range (layer 0's weights to the last bias)
   gpu::Buffer a_, p_, r_, dz_, da_, unused_;
+  Segments segments_;
+  gpu::Buffer group_stats_, partials_;  // ray normalisation: per group 2 rows; per sample 2 rows
   BatchView mod_, d_mod_;
 };
 
 // Double-precision reference, sample-major. mod: n x 2M values (gamma, beta per modulated layer), or
-// empty when not modulated.
+// empty when not modulated. group: per sample its group (normalization "ray"; -1: alone), or empty: every
+// sample alone.
 struct MlpReferenceParams {
   MlpConfig config;
   uint32_t in = 0, out = 0;
   std::vector<std::vector<double>> w, b;  // per layer
 };
 std::vector<double> mlp_reference_forward(const MlpReferenceParams& p, std::span<const double> x,
-                                          std::span<const double> mod);
+                                          std::span<const double> mod, std::span<const int64_t> group = {});
 struct MlpReferenceGrads {
   std::vector<double> d_x, d_mod;
   std::vector<std::vector<double>> w, b;
 };
 MlpReferenceGrads mlp_reference_backward(const MlpReferenceParams& p, std::span<const double> x,
-                                         std::span<const double> mod, std::span<const double> d_y);
+                                         std::span<const double> mod, std::span<const double> d_y,
+                                         std::span<const int64_t> group = {});
 // Tangent along x_dot of an unmodulated MLP with an identity output, and the gradients of
 // sum(d_y_dot * y_dot) (x, x_dot fixed; ReLU or identity hidden layers for the backward).
 std::vector<double> mlp_reference_jvp(const MlpReferenceParams& p, std::span<const double> x,

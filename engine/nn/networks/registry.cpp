@@ -48,6 +48,12 @@ std::unique_ptr<Module> make_mlp(ConfigReader& c, gpu::Context& ctx, uint32_t in
     m.modulation = c.child("modulation").value();
     m.modulated = true;
   }
+  const auto normalization = c.get<std::string>("normalization", "layer");
+  if (normalization != "layer" && normalization != "ray")
+    fail(c.where(), ": normalization must be \"layer\" or \"ray\", not \"", normalization, "\"");
+  m.ray_norm = normalization == "ray";
+  if (m.ray_norm && !m.modulated) fail(c.where(), ": normalization \"ray\" applies to modulated (CAM) networks");
+  if (m.ray_norm && m.path == "fused") fail(c.where(), ": normalization \"ray\" runs per layer, not with path \"fused\"");
   if (m.width < 1 || m.width > 256) fail(c.where(), ": width must be in [1, 256]");
   if (m.hidden_layers < 1 || m.hidden_layers > 8) fail(c.where(), ": hidden_layers must be in [1, 8]");
   if (m.path != "auto" && m.path != "fused" && m.path != "layers")
