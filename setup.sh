@@ -4,6 +4,11 @@
 #                       (out/demo-sdf/), then says how to look at the results
 #   ./setup.sh test     runs the whole test suite (ctest; GPU tests on lavapipe with validation)
 #   ./setup.sh install  installs nf and nf-viewer into ~/.local/bin (or $NF_PREFIX/bin) with the example inputs
+#   ./setup.sh portability [CELL...]
+#                       runs the GPU tests on the paths of other GPUs, one lavapipe configuration per cell:
+#                       staging (device-local memory reached through staging copies, as on discrete GPUs),
+#                       no-float-atomics (the compare-and-swap path), subgroup-4, subgroup-16 (default: all;
+#                       NF_PORTABILITY_LABELS picks the test executables, a ctest -L regex)
 #   ./setup.sh build    only installs the packages and builds
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -69,6 +74,34 @@ EOF
       *) echo "setup: $prefix/bin is not on your PATH; add it: export PATH=\"$prefix/bin:\$PATH\"" ;;
     esac
     ;;
+  portability)
+    # Each cell: environment settings nf and lavapipe read (gpu/context.hpp; ../shared/PLATFORM.md). Validation
+    # (synchronization validation included) is on in every GPU test; any message fails it.
+    declare -A cells=(
+      [staging]="NF_FORCE_STAGING=1"
+      [no-float-atomics]="NF_NO_FLOAT_ATOMICS=1"
+      [subgroup-4]="LP_NATIVE_VECTOR_WIDTH=128"
+      [subgroup-16]="LP_NATIVE_VECTOR_WIDTH=512"
+    )
+    shift
+    chosen=("$@")
+    ((${#chosen[@]})) || chosen=(staging no-float-atomics subgroup-4 subgroup-16)
+    labels="${NF_PORTABILITY_LABELS:-gpu|nn|fields|render|data|analysis|pipeline|radiance|cli|viewer}"
+    failed=()
+    for cell in "${chosen[@]}"; do
+      [ -n "${cells[$cell]+x}" ] || { echo "setup: unknown cell '$cell' (cells: ${!cells[*]})" >&2; exit 2; }
+      echo "setup: portability cell $cell (${cells[$cell]}), tests labelled $labels"
+      start=$SECONDS
+      if env ${cells[$cell]} ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 1200 -L "$labels"; then
+        echo "setup: cell $cell passed in $((SECONDS - start)) s"
+      else
+        echo "setup: cell $cell FAILED"
+        failed+=("$cell")
+      fi
+    done
+    ((${#failed[@]} == 0)) || { echo "setup: portability cells failed: ${failed[*]}" >&2; exit 1; }
+    echo "setup: every portability cell passed: ${chosen[*]}"
+    ;;
   build) ;;
-  *) echo "usage: ./setup.sh [demo|test|install|build]" >&2; exit 2 ;;
+  *) echo "usage: ./setup.sh [demo|test|install|portability|build]" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "fit_mesh.hpp"
 #include "fit_scene.hpp"
+#include "fit_run.hpp"
 #include "fresh_report.hpp"
 #include "core/error.hpp"
 #include "core/image_metrics.hpp"
@@ -19,57 +20,14 @@
 namespace nf::cli {
 namespace {
 
-struct FitArgs {
-  std::string input;
-  std::string field;  // default: "rbf" for images, "sdf-rbf" for meshes
-  uint32_t steps = 0;
-  std::string out = "out";
-  uint32_t seed = 0;
-  uint32_t eval_every = 0;
-  bool no_optimizer_state = false;
-  bool quiet = false;
-  uint32_t export_resolution = 0;
-  double max_seconds = 0;
-  std::vector<std::string> overrides;
-  SceneArgs scene;
-  GpuOptions gpu;
-};
-
 void run_fit(FitArgs a) {
+  const FitRun run(a);
   if (is_mesh_input(a.input)) {
     if (a.eval_every) fail("nf fit: --eval-every applies to images and scenes only");
-    MeshFitArgs m;
-    m.input = a.input;
-    m.field = a.field.empty() ? "sdf-rbf" : a.field;
-    m.out = a.out;
-    m.steps = a.steps;
-    m.seed = a.seed;
-    m.export_resolution = a.export_resolution;
-    m.no_optimizer_state = a.no_optimizer_state;
-    m.quiet = a.quiet;
-    m.overrides = a.overrides;
-    m.gpu = a.gpu;
-    run_fit_mesh(m);
-    return;
+    return run_fit_mesh(a, run);
   }
   if (a.export_resolution) fail("nf fit: --export-mesh applies to mesh inputs (.obj, .ply) only");
-  if (is_scene_input(a.input)) {
-    SceneFitArgs s;
-    s.input = a.input;
-    s.field = a.field;
-    s.out = a.out;
-    s.steps = a.steps;
-    s.seed = a.seed;
-    s.eval_every = a.eval_every;
-    s.max_seconds = a.max_seconds;
-    s.no_optimizer_state = a.no_optimizer_state;
-    s.quiet = a.quiet;
-    s.overrides = a.overrides;
-    s.scene = a.scene;
-    s.gpu = a.gpu;
-    run_fit_scene(s);
-    return;
-  }
+  if (is_scene_input(a.input)) return run_fit_scene(a, run);
   if (a.field.empty()) a.field = "rbf";
   // Everything that can be wrong with the inputs is checked before anything is created.
   auto config = pipeline::load_config(a.field);
@@ -77,16 +35,23 @@ void run_fit(FitArgs a) {
   const Image target = pipeline::prepare_target(read_image(a.input), config.value);
   gpu::Context ctx(a.gpu.context_options());
   const auto fresh_options = pipeline::fresh_init_options(config.value, "config " + config.name);
-  const auto fresh = pipeline::resolve_fresh_init(
-      ctx, config.value, "config " + config.name, target,
-      a.quiet || !fresh_options ? pipeline::FreshProgress{} : fresh_progress_printer("FreSh"));
+  const auto fresh = run.resume() ? std::nullopt
+                                  : pipeline::resolve_fresh_init(
+                                        ctx, config.value, "config " + config.name, target,
+                                        a.quiet || !fresh_options ? pipeline::FreshProgress{}
+                                                                  : fresh_progress_printer("FreSh"));
   pipeline::ImageTargetInfo info{a.input, target.width, target.height, target.channels};
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
   auto compiling = std::make_unique<SlowNotice>(kCompilingKernels, kCompiledKernels, !a.quiet);
-  pipeline::ImageExperiment experiment(ctx, config.value, config.name, &target, info, a.seed, steps);
+  const auto made = run.resume()
+                        ? pipeline::ImageExperiment::from_snapshot(ctx, *run.resume(), a.resume + "/snapshot.nf", &target)
+                        : std::make_unique<pipeline::ImageExperiment>(ctx, config.value, config.name, &target, info,
+                                                                      a.seed, steps);
+  pipeline::ImageExperiment& experiment = *made;
   compiling.reset();
   OutputDir out(a.out);
+  run.start(out);
   if (fresh) {
     if (!a.quiet) print_fresh_table(*fresh);
     write_fresh_outputs(out, *fresh);
@@ -101,13 +66,14 @@ void run_fit(FitArgs a) {
   options.eval_every = a.eval_every;
   options.max_seconds = a.max_seconds;
   if (!a.quiet) options.progress = print_progress;
+  run.configure(options, out, [&] { return experiment.snapshot(true); });
   const auto result = pipeline::fit_image(experiment, target, options);
 
   const int bits = image_file_bits(a.input);
   write_image(out.path("render.png"), result.render);
   if (bits == 32) write_image(out.path("render.exr"), result.render);
   write_image(out.path("error.png"), error_map(result.render, target, 0.1));
-  write_snapshot(out.path("snapshot.nf"), experiment.snapshot(!a.no_optimizer_state));
+  write_snapshot(out.path("snapshot.nf"), experiment.snapshot(!a.no_optimizer_state || run.stopped()));
 
   const auto counts = experiment.step_counts();
   json metrics = {{"psnr", result.psnr},
@@ -150,6 +116,7 @@ void run_fit(FitArgs a) {
   if (experiment.split().split())
     std::printf("held-out pixels (%zu): psnr %.3f dB; training pixels: psnr %.3f dB\n", experiment.split().test.size(),
                 result.psnr_test, result.psnr_train);
+  run.finish(result.last.step, experiment.total_steps());
 }
 
 }  // namespace
@@ -162,8 +129,7 @@ void add_fit(CLI::App& app) {
                                  "field to posed photos (a transforms .json or its folder: snapshot.nf, metrics.json, test/)");
   cmd->add_option("input", args->input,
                   "Input image (PNG, JPEG, EXR, ...), mesh (OBJ, PLY) or scene (transforms_train.json / transforms.json, "
-                  "or a folder holding one)")
-      ->required();
+                  "or a folder holding one); not with --resume");
   cmd->add_option("--field", args->field, "Named config (" + [] {
     std::string s;
     for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
@@ -178,7 +144,14 @@ void add_fit(CLI::App& app) {
   cmd->add_option("--set", args->overrides, "Override a config value: path.to.key=JSON (repeatable), e.g. schedule.steps=15000");
   cmd->add_option("--export-mesh", args->export_resolution,
                   "Meshes: extract the zero level set on a RES^3 grid into DIR/mesh.obj (marching cubes)");
-  cmd->add_flag("--no-optimizer-state", args->no_optimizer_state, "Leave the optimizer state out of the snapshot");
+  cmd->add_flag("--no-optimizer-state", args->no_optimizer_state,
+                "Leave the optimizer state out of the final snapshot (kept when a signal stops the run, to resume)");
+  cmd->add_option("--snapshot-every", args->snapshot_every,
+                  "Write DIR/snapshot.nf (with the optimizer state) every K steps, atomically, so that an interrupted run "
+                  "can go on with --resume");
+  cmd->add_option("--resume", args->resume,
+                  "Continue the run whose outputs are in this folder from its snapshot.nf, with the arguments it was "
+                  "started with (DIR/run.json); SIGINT / SIGTERM stop a run after its current step, with a snapshot");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
   args->scene.add_to(*cmd);
   args->gpu.add_to(*cmd);

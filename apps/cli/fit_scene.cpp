@@ -41,7 +41,7 @@ bool is_scene_input(const std::string& path) {
 // A view's name as a file name: its file_path without folders or extension.
 std::string view_file_name(const std::string& name) { return fs::path(name).stem().string(); }
 
-void run_fit_scene(const SceneFitArgs& a) {
+void run_fit_scene(const FitArgs& a, const FitRun& run) {
   auto config = pipeline::load_config(a.field.empty() ? "nerf-hashgrid" : a.field);
   for (const auto& o : a.overrides) pipeline::apply_override(config.value, o);
   if (!a.scene.background.empty()) {
@@ -52,17 +52,23 @@ void run_fit_scene(const SceneFitArgs& a) {
   const data::Scene scene = data::load_scene(a.input, a.scene.options());
   gpu::Context ctx(a.gpu.context_options());
   const std::string where = "config " + config.name;
-  const auto fresh = pipeline::resolve_fresh_init(config.value, where, [&](const pipeline::FreshOptions& o) {
-    return pipeline::fresh_select_radiance(ctx, config.value, where, scene, o,
-                                           a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer("FreSh"));
-  });
+  const auto fresh = run.resume() ? std::nullopt
+                                  : pipeline::resolve_fresh_init(config.value, where, [&](const pipeline::FreshOptions& o) {
+                                      return pipeline::fresh_select_radiance(
+                                          ctx, config.value, where, scene, o,
+                                          a.quiet ? pipeline::FreshProgress{} : fresh_progress_printer("FreSh"));
+                                    });
   std::optional<uint32_t> steps;
   if (a.steps) steps = a.steps;
   auto compiling = std::make_unique<SlowNotice>(kCompilingKernels, kCompiledKernels, !a.quiet);
-  pipeline::RadianceExperiment experiment(ctx, config.value, config.name, &scene,
-                                          pipeline::RadianceSceneInfo::of(scene), a.seed, steps);
+  const auto made =
+      run.resume() ? pipeline::RadianceExperiment::from_snapshot(ctx, *run.resume(), a.resume + "/snapshot.nf", &scene)
+                   : std::make_unique<pipeline::RadianceExperiment>(ctx, config.value, config.name, &scene,
+                                                                    pipeline::RadianceSceneInfo::of(scene), a.seed, steps);
+  pipeline::RadianceExperiment& experiment = *made;
   compiling.reset();
   OutputDir out(a.out);
+  run.start(out);
   if (fresh) {
     if (!a.quiet) print_fresh_table(*fresh);
     write_fresh_outputs(out, *fresh);
@@ -80,6 +86,7 @@ void run_fit_scene(const SceneFitArgs& a) {
   options.eval_every = a.eval_every;
   options.max_seconds = a.max_seconds;
   if (!a.quiet) options.progress = print_progress;
+  run.configure(options, out, [&] { return experiment.snapshot(true); });
   const auto result = pipeline::fit_radiance(experiment, scene.test, options);
 
   const auto eval = pipeline::evaluate_views(experiment, scene.test, true);
@@ -93,7 +100,7 @@ void run_fit_scene(const SceneFitArgs& a) {
     psnr_views[eval.views[i].name] = eval.views[i].psnr;
     ssim_views[eval.views[i].name] = eval.views[i].ssim;
   }
-  write_snapshot(out.path("snapshot.nf"), experiment.snapshot(!a.no_optimizer_state));
+  write_snapshot(out.path("snapshot.nf"), experiment.snapshot(!a.no_optimizer_state || run.stopped()));
 
   const auto counts = experiment.step_counts();
   json metrics = {{"psnr", eval.psnr},
@@ -141,6 +148,7 @@ void run_fit_scene(const SceneFitArgs& a) {
               "occupancy %.3f)  -> %s\n",
               eval.psnr, eval.ssim, eval.views.size(), result.last.step, result.train_seconds,
               metrics["rays_per_second"].get<double>(), result.last.samples_per_ray, occupancy, a.out.c_str());
+  run.finish(result.last.step, experiment.total_steps());
 }
 
 }  // namespace nf::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "fit_run.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -18,16 +19,21 @@ int main(int argc, char** argv) {
   nf::cli::add_compare(app);
   nf::cli::add_fresh(app);
 
+  // With validation on (--validation, NF_VALIDATION=1), any validation message fails the command (exit 4).
+  nf::ValidationGate gate;
+  int rc = 0;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const nf::cli::Interrupted& e) {
+    rc = e.code;  // a signal stopped a fit, which wrote its outputs and said how to resume
   } catch (const nf::Error& e) {
     std::fprintf(stderr, "nf: error: %s\n", e.what());
-    return 1;
+    rc = 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nf: internal error: %s\n", e.what());
-    return 3;
+    rc = 3;
   }
-  return 0;
+  return gate.exit_code(rc, "nf");
 }

@@ -252,15 +252,14 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   }
 
-  // Validation messages are errors: counted and printed, and they fail the run at exit.
-  size_t validation_messages = 0;
+  // Validation messages are errors: printed, counted, and they fail the run at exit.
   set_log_callback([&](const LogMessage& m) {
-    if (m.channel == "validation") ++validation_messages;
     if (m.level >= LogLevel::Warning)
       std::fprintf(stderr, "nf-viewer: %s: %.*s\n", m.channel == "validation" ? "validation" : "warning",
                    int(m.text.size()), m.text.data());
   });
   int rc = 0;
+  ValidationGate gate;
   try {
     rc = run(a);
   } catch (const Error& e) {
@@ -270,11 +269,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nf-viewer: internal error: %s\n", e.what());
     rc = 3;
   }
-  set_log_callback(nullptr);
-  if (validation_messages > 0) {
-    std::fprintf(stderr, "nf-viewer: error: %zu Vulkan validation message(s) (see above)\n",
-                 validation_messages);
-    if (rc == 0) rc = 4;
-  }
-  return rc;
+  return gate.exit_code(rc, "nf-viewer");
 }

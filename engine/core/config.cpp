@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +17,27 @@ ConfigReader ConfigReader::child(const std::string& key) {
   known_.insert(key);
   if (!value_.contains(key)) return ConfigReader(json::object(), where_ + ": " + key);
   return ConfigReader(value_.at(key), where_ + ": " + key);
+}
+
+long double ConfigReader::whole_number(const std::string& key, long double lo, long double hi) const {
+  const json& v = value_.at(key);
+  long double x = 0;
+  bool whole = true;
+  if (v.is_number_unsigned()) {
+    x = static_cast<long double>(v.get<uint64_t>());
+  } else if (v.is_number_integer()) {
+    x = static_cast<long double>(v.get<int64_t>());
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    whole = std::isfinite(d) && std::floor(d) == d;
+    x = d;
+  } else {
+    fail(where_, ": key '", key, "' has the wrong type (", v.type_name(), ": ", v.dump(), "); expected an integer");
+  }
+  if (!whole || x < lo || x > hi)
+    fail(where_, ": key '", key, "' must be a whole number from ", std::to_string(static_cast<int64_t>(lo)),
+         " to ", std::to_string(static_cast<uint64_t>(hi)), ", not ", v.dump());
+  return x;
 }
 
 void ConfigReader::finish() const {

@@ -5,8 +5,10 @@
 // holds a key nobody asked for, naming the key, where it was found and the keys that are accepted, so a
 // typo in a config never silently falls back to a default.
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <set>
 #include <string>
+#include <type_traits>
 
 #include "core/error.hpp"
 
@@ -33,11 +35,15 @@ class ConfigReader {
     return required<T>(key);
   }
 
-  // Reads key; throws naming the key when absent or of the wrong type.
+  // Reads key; throws naming the key when absent or of the wrong type. An integer type takes only whole
+  // numbers in its range (no -1 for a count, no 2.5 for a step number).
   template <class T>
   T required(const std::string& key) {
     known_.insert(key);
     if (!value_.contains(key)) fail(where_, ": missing key '", key, "'");
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+      return static_cast<T>(whole_number(key, static_cast<long double>(std::numeric_limits<T>::lowest()),
+                                         static_cast<long double>(std::numeric_limits<T>::max())));
     try {
       return value_.at(key).get<T>();
     } catch (const json::exception&) {
@@ -53,6 +59,9 @@ class ConfigReader {
   void finish() const;
 
  private:
+  // The value at key when it is a whole number in [lo, hi] (exact for 64-bit integers); else throws.
+  long double whole_number(const std::string& key, long double lo, long double hi) const;
+
   json value_;
   std::string where_;
   std::set<std::string> known_;

@@ -36,6 +36,23 @@ std::recursive_mutex& log_mutex() {
 
 }  // namespace
 
+ValidationGate::ValidationGate() {
+  // The callback runs under the log mutex: previous_ is fully set before any message reaches it.
+  std::lock_guard lock(log_mutex());
+  previous_ = set_log_callback([this](const LogMessage& m) {
+    if (m.channel == "validation") ++messages_;
+    previous_(m);
+  });
+}
+
+ValidationGate::~ValidationGate() { set_log_callback(std::move(previous_)); }
+
+int ValidationGate::exit_code(int rc, const char* program) const {
+  if (messages_ == 0) return rc;
+  std::fprintf(stderr, "%s: error: %zu Vulkan validation message(s) (see above)\n", program, size_t(messages_));
+  return rc == 0 ? kExitCode : rc;
+}
+
 LogCallback set_log_callback(LogCallback cb) {
   std::lock_guard lock(log_mutex());
   LogCallback previous = std::move(callback());

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "nn/encodings/encoding.hpp"
+#include "nn/modulations/cam.hpp"
 #include "nn/modulations/modulation.hpp"
 #include "nn/networks/network.hpp"
 
@@ -82,6 +83,8 @@ void MlpHeadsField::forward(gpu::CommandList& cmd, const nn::BatchView& samples,
     angles_->compute(cmd, samples, 3, angles_buffer_.view(), n);
     modulation_->forward(cmd, angles_buffer_.view(), mod_.view(), n);
     color_net_->set_segments(rays);
+    // A ray's samples share its direction, so CAM sums their gradients before scattering them.
+    if (auto* cam = dynamic_cast<nn::CamGrids*>(modulation_.get())) cam->set_constant_groups(rays);
   }
   color_net_->forward(cmd, color_in_.view(), {outs.buffer, 3, outs.stride}, n);
   head_->forward(cmd, color_in_.view(), outs, 3, n);

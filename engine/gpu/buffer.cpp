@@ -54,7 +54,10 @@ Buffer::Buffer(Context& ctx, uint64_t bytes, const std::string& name, MemoryUsag
 Buffer::~Buffer() { release(); }
 
 void Buffer::release() {
-  if (ctx_ && memory_) ctx_->note_free(allocated_);
+  if (ctx_ && memory_) {
+    ctx_->wait_for(last_use_);  // never free memory a submission may still use
+    ctx_->note_free(allocated_);
+  }
   buffer_.reset();
   memory_.reset();  // vkFreeMemory unmaps implicitly
   mapped_ = nullptr;
@@ -73,6 +76,7 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
     allocated_ = std::exchange(o.allocated_, 0);
     mapped_ = std::exchange(o.mapped_, nullptr);
     name_ = std::move(o.name_);
+    last_use_ = std::exchange(o.last_use_, 0);
   }
   return *this;
 }
@@ -82,6 +86,7 @@ void Buffer::upload(const void* data, uint64_t bytes, uint64_t offset) {
             " overruns its ", size_, " bytes");
   if (bytes == 0) return;
   if (mapped_) {
+    ctx_->wait_for(last_use_);
     std::memcpy(static_cast<char*>(mapped_) + offset, data, bytes);
     return;
   }
@@ -98,6 +103,7 @@ void Buffer::download(void* data, uint64_t bytes, uint64_t offset) const {
             " overruns its ", size_, " bytes");
   if (bytes == 0) return;
   if (mapped_) {
+    ctx_->wait_for(last_use_);
     std::memcpy(data, static_cast<const char*>(mapped_) + offset, bytes);
     return;
   }
@@ -105,11 +111,6 @@ void Buffer::download(void* data, uint64_t bytes, uint64_t offset) const {
   ctx_->run_once([&](VkCommandBuffer cmd) {
     VkBufferCopy region{offset, 0, bytes};
     vkCmdCopyBuffer(cmd, handle(), staging.handle(), 1, &region);
-    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
-                         nullptr);
   });
   std::memcpy(data, staging.mapped(), bytes);
 }

@@ -37,10 +37,15 @@ class Buffer {
   void* mapped() const { return mapped_; }
   explicit operator bool() const { return bool(buffer_); }
 
-  // Copies between host memory and [offset, offset + bytes) of the buffer; waits for completion. Must not
-  // race with GPU work using the buffer (wait for it first).
+  // Copies between host memory and [offset, offset + bytes) of the buffer; returns when done. Safe against GPU
+  // work by construction: a mapped buffer first waits for the last submission that used it (see note_use);
+  // a staging copy is ordered after everything submitted before it and before everything submitted after.
   void upload(const void* data, uint64_t bytes, uint64_t offset = 0);
   void download(void* data, uint64_t bytes, uint64_t offset = 0) const;
+
+  // Records that queue submission `submission` (Context::submit's value) uses this buffer: host access and
+  // destruction wait for it. CommandList calls this for every buffer it binds, fills or copies.
+  void note_use(uint64_t submission) const { last_use_ = submission > last_use_ ? submission : last_use_; }
 
   template <class T>
   void upload(std::span<const T> values, uint64_t offset = 0) {
@@ -63,6 +68,7 @@ class Buffer {
   uint64_t allocated_ = 0;
   void* mapped_ = nullptr;
   std::string name_;
+  mutable uint64_t last_use_ = 0;
 };
 
 }  // namespace nf::gpu

@@ -62,6 +62,7 @@ void CommandList::begin() {
   views_.clear();
   written_.clear();
   read_.clear();
+  used_.clear();
   pending_barrier_ = false;
   stats_ = {};
   profiler_ = nullptr;
@@ -98,8 +99,14 @@ void CommandList::barrier() {
 }
 
 // Records a barrier first when this access conflicts with one since the last barrier.
-void CommandList::hazard(VkBuffer buffer, bool writes) {
+void CommandList::hazard(const Buffer& b, bool writes) {
+  used_.insert(&b);
+  const VkBuffer buffer = b.handle();
   if (written_.count(buffer) || (writes && read_.count(buffer))) pending_barrier_ = true;
+}
+
+void CommandList::submitted(uint64_t submission) const {
+  for (const Buffer* b : used_) b->note_use(submission);
 }
 
 VkDescriptorSet CommandList::allocate_set(VkDescriptorSetLayout layout) {
@@ -171,7 +178,7 @@ void CommandList::dispatch(const Program& program, Groups groups, std::initializ
       infos[i] = {b.buffer->handle(), b.offset, b.range == VK_WHOLE_SIZE ? VK_WHOLE_SIZE : range};
       w.pBufferInfo = &infos[i];
     }
-    hazard(b.buffer->handle(), b.access != Access::Read);
+    hazard(*b.buffer, b.access != Access::Read);
     ++i;
   }
   if (pending_barrier_) {
@@ -204,7 +211,7 @@ void CommandList::profile(const std::string& label) {
 
 void CommandList::fill(Buffer& dst, uint32_t word, uint64_t offset, uint64_t bytes) {
   NF_ASSERT(recording_, "fill outside begin()/end()");
-  hazard(dst.handle(), true);
+  hazard(dst, true);
   if (pending_barrier_) {
     barrier();
     pending_barrier_ = false;
@@ -219,8 +226,8 @@ void CommandList::copy(const Buffer& src, Buffer& dst, uint64_t bytes, uint64_t 
   NF_ASSERT(recording_, "copy outside begin()/end()");
   NF_ASSERT(src_offset + bytes <= src.size() && dst_offset + bytes <= dst.size(), "copy of ", bytes,
             " bytes overruns '", src.name(), "' or '", dst.name(), "'");
-  hazard(src.handle(), false);
-  hazard(dst.handle(), true);
+  hazard(src, false);
+  hazard(dst, true);
   if (pending_barrier_) {
     barrier();
     pending_barrier_ = false;

@@ -67,6 +67,8 @@ class CommandList {
   // Finishes recording; adds a barrier that makes all writes visible to the host after the fence.
   void end();
   VkCommandBuffer handle() const { return cmd_; }
+  // After Context::submit of this recording: tells every buffer it used (Buffer::note_use).
+  void submitted(uint64_t submission) const;
   const CommandStats& stats() const { return stats_; }
 
   void dispatch(const Program& program, Groups groups, std::initializer_list<Bind> bindings,
@@ -85,7 +87,7 @@ class CommandList {
   void set_profiler(Profiler* profiler);
 
  private:
-  void hazard(VkBuffer buffer, bool writes);
+  void hazard(const Buffer& buffer, bool writes);
   void barrier();
   void profile(const std::string& label);
   VkDescriptorSet allocate_set(VkDescriptorSetLayout layout);
@@ -97,6 +99,7 @@ class CommandList {
   size_t current_pool_ = 0;
   std::vector<BufferViewHandle> views_;  // texel-buffer views of this recording
   std::unordered_set<VkBuffer> written_, read_;
+  std::unordered_set<const Buffer*> used_;  // every buffer of this recording
   bool pending_barrier_ = false;
   CommandStats stats_;
   bool recording_ = false;

@@ -270,8 +270,8 @@ Context::Context(const ContextOptions& options) {
     info_ = select_device(infos, requested);
     physical_ = list[info_.index];
     features_ = info_.features;
-    if (options.disable_float_atomics) features_.float_atomic_add = false;
-    force_staging_ = options.force_staging;
+    if (options.disable_float_atomics || env_flag("NF_NO_FLOAT_ATOMICS")) features_.float_atomic_add = false;
+    force_staging_ = options.force_staging || env_flag("NF_FORCE_STAGING");
     vkGetPhysicalDeviceMemoryProperties(physical_, &memory_properties_);
 
     bool found = false, timestamps = false;
@@ -287,11 +287,15 @@ Context::Context(const ContextOptions& options) {
     for (const auto& e : options.device_extensions) extensions.push_back(e.c_str());
     VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+    // Timeline semaphores are core in Vulkan 1.2 and required of every 1.2 device.
+    VkPhysicalDeviceVulkan12Features vk12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    vk12.timelineSemaphore = VK_TRUE;
     VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = &vk12;
     if (features_.float_atomic_add) {
       extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
       atomic_float.shaderBufferFloat32AtomicAdd = VK_TRUE;
-      features.pNext = &atomic_float;
+      vk12.pNext = &atomic_float;
     }
     VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     dci.pNext = &features;
@@ -308,6 +312,14 @@ Context::Context(const ContextOptions& options) {
     VkCommandPool pool = VK_NULL_HANDLE;
     check(vkCreateCommandPool(device_, &pci, nullptr, &pool), "vkCreateCommandPool");
     one_shot_pool_ = CommandPoolHandle(device_, pool);
+
+    VkSemaphoreTypeCreateInfo tci{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
+    tci.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
+    VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    sci.pNext = &tci;
+    VkSemaphore timeline = VK_NULL_HANDLE;
+    check(vkCreateSemaphore(device_, &sci, nullptr, &timeline), "vkCreateSemaphore (timeline)");
+    timeline_ = SemaphoreHandle(device_, timeline);
   } catch (...) {
     release();
     throw;
@@ -318,6 +330,8 @@ Context::~Context() { release(); }
 
 void Context::release() {
   one_shot_pool_.reset();
+  if (device_) vkDeviceWaitIdle(device_);
+  timeline_.reset();
   if (device_) {
     vkDeviceWaitIdle(device_);
     vkDestroyDevice(device_, nullptr);
@@ -361,10 +375,6 @@ void Context::run_once(const std::function<void(VkCommandBuffer)>& record) {
   ai.commandBufferCount = 1;
   VkCommandBuffer cmd = VK_NULL_HANDLE;
   check(vkAllocateCommandBuffers(device_, &ai, &cmd), "vkAllocateCommandBuffers");
-  VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  VkFence raw_fence = VK_NULL_HANDLE;
-  check(vkCreateFence(device_, &fci, nullptr, &raw_fence), "vkCreateFence");
-  FenceHandle fence(device_, raw_fence);
   struct FreeCmd {
     VkDevice d;
     VkCommandPool p;
@@ -375,13 +385,53 @@ void Context::run_once(const std::function<void(VkCommandBuffer)>& record) {
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   check(vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
+  // A barrier's first scope covers every command submitted before it, its second every command after it:
+  // one full barrier on each side orders this work against all other submissions (and the host, after).
+  VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  mb.srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT;
+  mb.dstAccessMask = VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
+                       nullptr, 0, nullptr);
   record(cmd);
+  mb.dstAccessMask |= VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                       VK_PIPELINE_STAGE_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
+                       nullptr);
   check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
+  wait_for(submit(cmd));
+}
+
+uint64_t Context::submit(VkCommandBuffer cmd, VkFence fence) {
+  const uint64_t number = submitted_ + 1;
+  VkTimelineSemaphoreSubmitInfo ti{VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO};
+  ti.signalSemaphoreValueCount = 1;
+  ti.pSignalSemaphoreValues = &number;
+  const VkSemaphore timeline = timeline_.get();
   VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  si.pNext = &ti;
   si.commandBufferCount = 1;
   si.pCommandBuffers = &cmd;
-  check(vkQueueSubmit(queue_, 1, &si, fence.get()), "vkQueueSubmit");
-  check(vkWaitForFences(device_, 1, &raw_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+  si.signalSemaphoreCount = 1;
+  si.pSignalSemaphores = &timeline;
+  const VkResult r = vkQueueSubmit(queue_, 1, &si, fence);
+  if (r == VK_ERROR_DEVICE_LOST) fail("the Vulkan device ", info_.name, " was lost while running nf's work");
+  check(r, "vkQueueSubmit");
+  submitted_ = number;
+  return number;
+}
+
+void Context::wait_for(uint64_t number) {
+  if (number <= finished_) return;
+  NF_ASSERT(number <= submitted_, "waiting for submission ", number, " of ", submitted_, " made");
+  const VkSemaphore timeline = timeline_.get();
+  VkSemaphoreWaitInfo wi{VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO};
+  wi.semaphoreCount = 1;
+  wi.pSemaphores = &timeline;
+  wi.pValues = &number;
+  const VkResult r = vkWaitSemaphores(device_, &wi, UINT64_MAX);
+  if (r == VK_ERROR_DEVICE_LOST) fail("the Vulkan device ", info_.name, " was lost while running nf's work");
+  check(r, "vkWaitSemaphores");
+  finished_ = number;
 }
 
 void Context::set_name(VkObjectType type, uint64_t handle, const std::string& name) const {

@@ -18,6 +18,8 @@ namespace nf::gpu {
 struct ContextOptions {
   // Enable VK_LAYER_KHRONOS_validation (with synchronization validation). Also on when NF_VALIDATION=1.
   bool validation = false;
+  // The two switches below are also on when NF_NO_FLOAT_ATOMICS=1 / NF_FORCE_STAGING=1, so that any test or
+  // command can be run on the paths of other GPUs (./setup.sh portability runs the suite that way).
   // Physical device index (vkEnumeratePhysicalDevices order); -1 = NF_DEVICE if set, else automatic choice.
   int device = -1;
   // Ignore the device's float atomics and use the portable compare-and-swap path (for tests).
@@ -75,8 +77,15 @@ class Context {
   void note_free(uint64_t bytes);
 
   // Records commands with `record` into a fresh command buffer, submits it and waits. For set-up work
-  // (uploads, readbacks), not for the training loop.
+  // (uploads, readbacks), not for the training loop. The commands run after everything submitted before and
+  // their writes are visible to everything after (host included): run_once records the barriers itself.
   void run_once(const std::function<void(VkCommandBuffer)>& record);
+
+  // Every submission of nf's work goes through here: one vkQueueSubmit of `cmd` (signalling `fence` if given)
+  // that also signals the context's timeline. Returns the submission's number (1, 2, ...).
+  uint64_t submit(VkCommandBuffer cmd, VkFence fence = VK_NULL_HANDLE);
+  // Waits until submission `number` and all before it have finished (returns at once for 0 or finished ones).
+  void wait_for(uint64_t number);
 
   // Names an object for validation messages and debuggers (no-op without validation).
   void set_name(VkObjectType type, uint64_t handle, const std::string& name) const;
@@ -96,6 +105,8 @@ class Context {
   MemoryStats memory_;
   bool force_staging_ = false;
   CommandPoolHandle one_shot_pool_;
+  SemaphoreHandle timeline_;
+  uint64_t submitted_ = 0, finished_ = 0;
   PFN_vkSetDebugUtilsObjectNameEXT set_object_name_ = nullptr;
 };
 

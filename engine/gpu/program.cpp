@@ -6,9 +6,23 @@
 
 namespace nf::gpu {
 
+namespace {
+
+// The embedded shader a program runs: name, or its compare-and-swap variant where float atomics are missing.
+std::string variant(const Context& ctx, const std::string& name) {
+  if (ctx.features().float_atomic_add || name.find('@') != std::string::npos) return name;
+  const std::string cas = name + "@cas";
+  for (const auto& e : shaders::all())
+    if (cas == e.name) return cas;
+  return name;
+}
+
+}  // namespace
+
 Program::Program(Context& ctx, ProgramDesc desc) : desc_(std::move(desc)) {
   const VkDevice device = ctx.device();
-  const auto spirv = shaders::find(desc_.shader);
+  const std::string shader = variant(ctx, desc_.shader);
+  const auto spirv = shaders::find(shader);
   NF_ASSERT(desc_.workgroup_size > 0 && desc_.workgroup_size <= ctx.info().max_workgroup_invocations,
             "program '", desc_.shader, "': workgroup size ", desc_.workgroup_size, " exceeds the device limit ",
             ctx.info().max_workgroup_invocations);
@@ -17,7 +31,7 @@ Program::Program(Context& ctx, ProgramDesc desc) : desc_(std::move(desc)) {
   smci.codeSize = spirv.size_bytes();
   smci.pCode = spirv.data();
   VkShaderModule raw_module = VK_NULL_HANDLE;
-  check(vkCreateShaderModule(device, &smci, nullptr, &raw_module), cat("shader '", desc_.shader, "'").c_str());
+  check(vkCreateShaderModule(device, &smci, nullptr, &raw_module), cat("shader '", shader, "'").c_str());
   ShaderModuleHandle module(device, raw_module);
 
   std::vector<VkDescriptorSetLayoutBinding> bindings;
@@ -63,7 +77,7 @@ Program::Program(Context& ctx, ProgramDesc desc) : desc_(std::move(desc)) {
   check(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &cpci, nullptr, &raw_pipeline),
         cat("creating pipeline for shader '", desc_.shader, "'").c_str());
   pipeline_ = PipelineHandle(device, raw_pipeline);
-  ctx.set_name(VK_OBJECT_TYPE_PIPELINE, uint64_t(raw_pipeline), desc_.shader);
+  ctx.set_name(VK_OBJECT_TYPE_PIPELINE, uint64_t(raw_pipeline), shader);
 }
 
 }  // namespace nf::gpu

@@ -21,7 +21,9 @@ class Context;
 enum class BindingKind { Storage, Uniform, Texel, FloatTexel };
 
 struct ProgramDesc {
-  std::string shader;  // embedded name, e.g. "nn/adam" or "nn/dif_grid_backward@cas"
+  // Embedded name, e.g. "nn/adam". A shader that uses float atomics comes with an "@cas" variant (the same
+  // code on compare-and-swap loops): on a device without float atomics the program takes it by itself.
+  std::string shader;
   std::vector<BindingKind> bindings;
   uint32_t push_constant_bytes = 0;
   uint32_t workgroup_size = 64;

@@ -47,13 +47,7 @@ void Stream::submit() {
   NF_ASSERT(recording_, "Stream::submit() without begin()");
   Slot& slot = slots_[next_];
   slot.commands->end();
-  const VkCommandBuffer cmd = slot.commands->handle();
-  VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  si.commandBufferCount = 1;
-  si.pCommandBuffers = &cmd;
-  const VkResult r = vkQueueSubmit(ctx_.queue(), 1, &si, slot.fence.get());
-  if (r == VK_ERROR_DEVICE_LOST) fail("the Vulkan device ", ctx_.info().name, " was lost while running nf's work");
-  check(r, "vkQueueSubmit");
+  slot.commands->submitted(ctx_.submit(slot.commands->handle(), slot.fence.get()));
   slot.in_flight = true;
   recording_ = false;
   last_stats_ = slot.commands->stats();

@@ -21,7 +21,7 @@ double TimestampPool::elapsed_ms(uint32_t a, uint32_t b) const {
   const VkQueryResultFlags flags = VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT;
   check(vkGetQueryPoolResults(ctx_.device(), pool_.get(), a, 1, 8, &ta, 8, flags), "vkGetQueryPoolResults");
   check(vkGetQueryPoolResults(ctx_.device(), pool_.get(), b, 1, 8, &tb, 8, flags), "vkGetQueryPoolResults");
-  return double(tb - ta) * ctx_.features().timestamp_period_ns * 1e-6;
+  return double(int64_t(tb - ta)) * ctx_.features().timestamp_period_ns * 1e-6;  // negative when b is earlier
 }
 
 }  // namespace nf::gpu

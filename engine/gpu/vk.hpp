@@ -55,6 +55,7 @@ using PipelineHandle = DeviceHandle<VkPipeline, vkDestroyPipeline>;
 using DescriptorPoolHandle = DeviceHandle<VkDescriptorPool, vkDestroyDescriptorPool>;
 using CommandPoolHandle = DeviceHandle<VkCommandPool, vkDestroyCommandPool>;
 using FenceHandle = DeviceHandle<VkFence, vkDestroyFence>;
+using SemaphoreHandle = DeviceHandle<VkSemaphore, vkDestroySemaphore>;
 using QueryPoolHandle = DeviceHandle<VkQueryPool, vkDestroyQueryPool>;
 
 }  // namespace nf::gpu

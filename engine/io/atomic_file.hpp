@@ -1,13 +1,14 @@
 #pragma once
-// Writing outputs so that nothing already there is lost: data goes to "<path>.tmp-<pid>" and is renamed
-// over <path> only once it is complete. On failure the temporary file is removed and <path> is untouched.
+// Writing outputs so that nothing already there is lost: data goes to "<path>.tmp-<pid>", is flushed to the
+// disk (fsync), and is renamed over <path> only once it is complete; the folder is synced after the rename.
+// On any failure, mid-write included, the temporary file is removed and <path> is untouched.
 #include <functional>
 #include <string>
 #include <string_view>
 
 namespace nf {
 
-// Calls write(temporary_path), which must create the file or throw; then renames it to path.
+// Calls write(temporary_path), which must create the file or throw; then syncs it and renames it to path.
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
 
 // Writes bytes to path atomically.

@@ -168,13 +168,17 @@ void write_image(const std::string& path, const Image& image) {
     const float clamped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;  // NaN -> 0
     bytes[i] = static_cast<unsigned char>(std::lround(clamped * 255.0f));
   }
-  write_atomically(path, [&](const std::string& tmp) {
-    const int ok = ext == ".png" ? stbi_write_png(tmp.c_str(), image.width, image.height, image.channels,
-                                                  bytes.data(), image.width * image.channels)
-                                 : stbi_write_jpg(tmp.c_str(), image.width, image.height, image.channels,
-                                                  bytes.data(), 95);
-    if (!ok) fail(path, ": cannot write image (", std::strerror(errno), ")");
-  });
+  // Encoded in memory, then written with every write checked (stb's own file writer ignores short writes).
+  std::string encoded;
+  const auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
+  };
+  const int ok = ext == ".png" ? stbi_write_png_to_func(append, &encoded, image.width, image.height, image.channels,
+                                                        bytes.data(), image.width * image.channels)
+                               : stbi_write_jpg_to_func(append, &encoded, image.width, image.height, image.channels,
+                                                        bytes.data(), 95);
+  if (!ok) fail(path, ": cannot encode the image");
+  write_file_atomically(path, encoded);
 }
 
 }  // namespace nf

@@ -1,5 +1,9 @@
 #include "pipeline/fit_progress.hpp"
 
+#include <cmath>
+
+#include "core/error.hpp"
+
 namespace nf::pipeline {
 namespace {
 
@@ -17,9 +21,32 @@ bool ProgressMeter::due() const {
   return options_.progress && seconds_between(last_, Clock::now()) >= options_.progress_interval_seconds;
 }
 
+bool ProgressMeter::should_stop() const {
+  return (options_.max_seconds > 0 && train_seconds() >= options_.max_seconds) ||
+         (options_.stop && options_.stop->load());
+}
+
+void ProgressMeter::check_finite(const StepReport& r) const {
+  if (std::isfinite(r.loss)) return;
+  fail("step ", r.step, ": the training loss is not finite (", r.loss, "): training diverged; ",
+       last_checkpoint_ ? cat("the last good ", options_.checkpoint_name, " is from step ", *last_checkpoint_)
+                        : std::string("no checkpoint was written"),
+       " (a lower learning rate may help)");
+}
+
+void ProgressMeter::after_step(uint32_t step, const std::function<StepReport()>& read) {
+  if (!options_.checkpoint || options_.checkpoint_every == 0 || step % options_.checkpoint_every != 0) return;
+  check_finite(read());
+  const auto t0 = Clock::now();
+  options_.checkpoint(step);
+  exclude(seconds_between(t0, Clock::now()));
+  last_checkpoint_ = step;
+}
+
 double ProgressMeter::train_seconds() const { return seconds_between(start_, Clock::now()) - excluded_; }
 
 void ProgressMeter::report(const StepReport& r, std::optional<double> eval_psnr) {
+  check_finite(r);
   last_ = Clock::now();
   if (!options_.progress) return;
   FitProgress p;

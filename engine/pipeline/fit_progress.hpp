@@ -1,9 +1,11 @@
 #pragma once
 // What training loops report while they run (`nf fit`, `nf bench`), and the meter that times them.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "pipeline/image_experiment.hpp"
@@ -25,6 +27,13 @@ struct FitOptions {
   double max_seconds = 0;   // > 0: stop once training (evaluations excluded) has taken this long
   double progress_interval_seconds = 1.0;
   std::function<void(const FitProgress&)> progress;  // called about every interval and on evaluations
+  // Every checkpoint_every steps (0: never), once the step's loss is checked finite, checkpoint(step) runs
+  // (nf fit --snapshot-every writes a snapshot); checkpoint_name says what it writes, for errors.
+  uint32_t checkpoint_every = 0;
+  std::function<void(uint32_t step)> checkpoint;
+  std::string checkpoint_name = "checkpoint";
+  // When set and true, the loop ends after the step in flight (nf fit's SIGINT / SIGTERM handler).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Times one training loop from construction. train_seconds() counts training time only (time passed to
@@ -38,7 +47,12 @@ class ProgressMeter {
 
   // Whether a periodic report is due (a callback is set and the interval has passed since the last report).
   bool due() const;
-  // Sends r (and an evaluation's PSNR) to the callback, if any.
+  // Whether the loop ends before its next step: the time budget is spent or a stop was requested.
+  bool should_stop() const;
+  // After each step: runs a due checkpoint; read() waits for the step's report. Throws on a non-finite loss.
+  void after_step(uint32_t step, const std::function<StepReport()>& read);
+  // Sends r (and an evaluation's PSNR) to the callback, if any. Throws when r's loss is not finite, naming
+  // the step and the last checkpoint: training has diverged and nothing after it is worth keeping.
   void report(const StepReport& r, std::optional<double> eval_psnr = std::nullopt);
   void exclude(double seconds) { excluded_ += seconds; }
   double train_seconds() const;
@@ -49,6 +63,8 @@ class ProgressMeter {
   uint32_t total_, batch_, first_;
   Clock::time_point start_, last_;
   double excluded_ = 0;
+  std::optional<uint32_t> last_checkpoint_;
+  void check_finite(const StepReport& r) const;
   // Where the rates start: the first report's step and training time.
   std::optional<std::pair<uint32_t, double>> warm_;
 };

@@ -21,9 +21,10 @@ FitResult fit_image(ImageExperiment& e, const Image& target, const FitOptions& o
   };
 
   while (e.steps_done() < total) {
-    if (options.max_seconds > 0 && meter.train_seconds() >= options.max_seconds) break;
+    if (meter.should_stop()) break;
     e.train_step();
     const uint32_t step = e.steps_done();
+    meter.after_step(step, [&] { return e.report(); });
     if (options.eval_every > 0 && step % options.eval_every == 0 && step < total) {
       const StepReport r = e.report();
       double p = 0;

@@ -76,10 +76,11 @@ RadianceFitResult fit_radiance(RadianceExperiment& e, const std::vector<data::Po
   };
   const bool curve = options.eval_every > 0 && !test_views.empty();
   while (e.steps_done() < e.total_steps()) {
-    if (options.max_seconds > 0 && meter.train_seconds() >= options.max_seconds) break;
+    if (meter.should_stop()) break;
     result.rays += e.rays_per_step();
     e.train_step();
     const uint32_t step = e.steps_done();
+    meter.after_step(step, [&] { return StepReport(e.report()); });
     if (curve && step % options.eval_every == 0 && step < e.total_steps()) evaluate(step, e.report());
     else if (meter.due()) meter.report(e.report());
   }

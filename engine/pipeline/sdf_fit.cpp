@@ -6,8 +6,9 @@ SdfFitResult fit_sdf(SdfExperiment& e, const FitOptions& options) {
   SdfFitResult result;
   ProgressMeter meter(options, e.total_steps(), e.batch_size(), e.steps_done());
   while (e.steps_done() < e.total_steps()) {
-    if (options.max_seconds > 0 && meter.train_seconds() >= options.max_seconds) break;
+    if (meter.should_stop()) break;
     e.train_step();
+    meter.after_step(e.steps_done(), [&] { return e.report(); });
     if (meter.due()) meter.report(e.report());
   }
   result.last = e.report();

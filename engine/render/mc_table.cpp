@@ -32,6 +32,34 @@ std::array<int, 4> face_cycle(int axis, int side) {
   return cycle;
 }
 
+// Whether cube edges a and b lie on a common face of the cube.
+bool share_face(int a, int b) {
+  const auto& e = mc_edge_corners();
+  for (int axis = 0; axis < 3; ++axis) {
+    const int side = e[a][0] >> axis & 1;
+    if ((e[a][1] >> axis & 1) == side && (e[b][0] >> axis & 1) == side && (e[b][1] >> axis & 1) == side) return true;
+  }
+  return false;
+}
+
+// Triangulates the polygon loop[i..j] (chord i-j given) without a diagonal between two crossed edges on a
+// common cube face: the neighbour across that face may draw the same diagonal, and the edge would then
+// belong to four triangles. Appends triangles (in loop order, reversed: see make_case); false if none.
+bool triangulate(const std::vector<int>& loop, size_t i, size_t j, std::vector<std::array<int, 3>>& out) {
+  if (j - i < 2) return true;
+  const auto chord_ok = [&](size_t a, size_t b) {
+    return b - a == 1 || (a == 0 && b == loop.size() - 1) || !share_face(loop[a], loop[b]);
+  };
+  for (size_t k = i + 1; k < j; ++k) {
+    if (!chord_ok(i, k) || !chord_ok(k, j)) continue;
+    const size_t mark = out.size();
+    out.push_back({loop[i], loop[j], loop[k]});
+    if (triangulate(loop, i, k, out) && triangulate(loop, k, j, out)) return true;
+    out.resize(mark);
+  }
+  return false;
+}
+
 McCase make_case(int inside_mask) {
   auto inside = [&](int c) { return (inside_mask >> c & 1) != 0; };
   // next[e]: the crossed edge that the surface's boundary reaches from crossed edge e, walking each face's
@@ -62,11 +90,19 @@ McCase make_case(int inside_mask) {
       loop.push_back(e);
     }
     NF_ASSERT(loop.size() >= 3 && loop.front() == start, "marching-cubes table: bad loop in case ", inside_mask);
-    for (size_t q = 1; q + 1 < loop.size(); ++q) {
+    // The loop in segment order winds clockwise seen from the positive side (tests/render check every case),
+    // so triangles take it in reverse. A fan where it has no diagonal on a face, else any such triangulation.
+    std::vector<std::array<int, 3>> tris;
+    bool fan = true;
+    for (size_t q = 2; q + 1 < loop.size(); ++q) fan = fan && !share_face(loop[0], loop[q]);
+    if (fan) {
+      for (size_t q = 1; q + 1 < loop.size(); ++q) tris.push_back({loop[0], loop[q + 1], loop[q]});
+    } else {
+      NF_ASSERT(triangulate(loop, 0, loop.size() - 1, tris),
+                "marching-cubes table: no triangulation without face diagonals in case ", inside_mask);
+    }
+    for (const auto& tri : tris) {
       NF_ASSERT(out.triangles < kMcMaxTriangles, "marching-cubes table: too many triangles in case ", inside_mask);
-      // The loop in segment order winds clockwise seen from the positive side (tests/render check every
-      // case), so the fan takes it in reverse.
-      const int tri[3] = {loop[0], loop[q + 1], loop[q]};
       for (int k = 0; k < 3; ++k) out.edges[3 * out.triangles + k] = uint8_t(tri[k]);
       ++out.triangles;
     }

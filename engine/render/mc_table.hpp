@@ -7,7 +7,10 @@
 // corners. That choice depends only on the face's four corners, so two cubes sharing a face cut it the
 // same way and the surface has no cracks. Each face contributes one segment per run of inside corners along
 // its boundary; the segments of the six faces chain into closed loops (every crossed edge lies on two
-// faces), and each loop is fanned into triangles, counter-clockwise seen from the outside (positive) side.
+// faces), and each loop is triangulated, counter-clockwise seen from the outside (positive) side, without a
+// diagonal between two crossed edges of one face (a fan where it has none): the neighbour across that face
+// could draw the same diagonal, which would then belong to four triangles. Every edge of the surface thus
+// belongs to exactly two triangles, on any grid (tests/render: random sign grids).
 //
 // Corner c sits at (c & 1, c >> 1 & 1, c >> 2 & 1); a corner is inside when its value is < 0.
 #include <array>

@@ -2,6 +2,7 @@
 // CAM grids, backward. With PARAM_GRAD: scatter-adds weight * dL/d(gamma, beta) into the grid gradients.
 // With INPUT_GRAD: ADDS dL/dx[a] = sum over layers and corners of dweight/dx[a] * (gamma, beta) cell values
 // . dL/d(gamma, beta) into d_x (the coordinate also feeds the field's encoding, which writes d_x first).
+// With SKIP_GROUPED: only samples of no group (group_of[i] == ~0u); cam_backward_groups takes the others.
 #include "common.glsl"
 #include "cam.glsl"
 #include "atomics.glsl"
@@ -14,12 +15,14 @@ layout(constant_id = 4) const uint PARAM_GRAD = 1;
 layout(constant_id = 5) const uint INPUT_GRAD = 0;
 layout(constant_id = 6) const uint RES_Y = 32;
 layout(constant_id = 7) const uint RES_Z = 32;
+layout(constant_id = 8) const uint SKIP_GROUPED = 0;
 
 layout(std430, binding = 0) buffer GridGrad { NF_ATOMIC_FLOAT_TYPE grid_grad[]; };
 layout(std430, binding = 1) readonly buffer Input { float x[]; };
 layout(std430, binding = 2) readonly buffer ModulationGrad { float d_mod[]; };
 layout(std430, binding = 3) readonly buffer Grids { float grids[]; };
 layout(std430, binding = 4) buffer InputGrad { float d_x[]; };
+layout(std430, binding = 5) readonly buffer GroupOf { uint group_of[]; };
 
 layout(push_constant) uniform Push {
   uint n;
@@ -31,6 +34,7 @@ layout(push_constant) uniform Push {
 void main() {
   uint i = nf_item_index();
   if (i >= pc.n) return;
+  if (SKIP_GROUPED != 0u && group_of[i] != 0xffffffffu) return;
   vec3 p = vec3(0.0);
   for (uint a = 0; a < DIMS; ++a) p[a] = x[a * pc.stride_x + i];
   CamCorners c = cam_corners(p, DIMS, uvec3(RES_X, RES_Y, RES_Z));

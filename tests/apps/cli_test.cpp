@@ -2,13 +2,21 @@
 // behind for every kind of bad input.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/config.hpp"
 #include "core/image.hpp"
+#include "core/log.hpp"
 #include "io/image_io.hpp"
 #include "io/snapshot.hpp"
 #include "support/analytic_scene.hpp"
@@ -35,9 +43,12 @@ class Cli : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& n) const { return (dir_ / n).string(); }
 
-  Outcome nf(const std::string& args) {
+  // Runs nf with validation on; any validation message fails the test (and nf exits 4). env: more
+  // VAR=value settings for this run.
+  Outcome nf(const std::string& args, const std::string& env = "") {
     const std::string out = path("stdout.txt"), err = path("stderr.txt");
-    const std::string cmd = std::string(NF_CLI) + " " + args + " > " + out + " 2> " + err;
+    const std::string cmd =
+        "NF_VALIDATION=1 " + env + " " + std::string(NF_CLI) + " " + args + " > " + out + " 2> " + err;
     Outcome r;
     const int status = std::system(cmd.c_str());
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -45,6 +56,8 @@ class Cli : public ::testing::Test {
     r.err = read(err);
     fs::remove(out);
     fs::remove(err);
+    EXPECT_EQ(r.err.find("[validation]"), std::string::npos) << "nf " << args << ":\n" << r.err;
+    EXPECT_NE(r.code, ValidationGate::kExitCode) << "nf " << args << ":\n" << r.err;
     return r;
   }
   static std::string read(const std::string& p) {
@@ -385,6 +398,69 @@ TEST_F(Cli, AFailedRunKeepsEarlierOutputs) {
   EXPECT_EQ(bad_render.code, 1);
   EXPECT_NE(bad_render.err.find("unsupported output format"), std::string::npos) << bad_render.err;
   for (const auto& e : fs::directory_iterator(out)) EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos);
+}
+
+
+// A fit stopped by SIGTERM writes its outputs and a snapshot and says how to go on; --resume then ends where
+// the uninterrupted run ends, bit for bit. One lavapipe thread (LP_NUM_THREADS=1) makes the GPU's atomic
+// sums run in one order, so that two runs can be compared bit for bit at all.
+TEST_F(Cli, AStoppedRunResumesToTheSameResultBitForBit) {
+  const auto img = small_image();
+  const std::string env = "LP_NUM_THREADS=1";
+  const std::string fit = "fit " + img + " -q --steps 400 --set batch_size=256 --seed 2 ";
+  ASSERT_EQ(nf(fit + "--out " + path("whole"), env).code, 0);
+
+  const std::string out = path("stopped");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string cmd = "exec env NF_VALIDATION=1 " + env + " " + std::string(NF_CLI) + " " + fit +
+                            "--snapshot-every 20 --out " + out + " > " + path("bg.out") + " 2> " + path("bg.err");
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Stop it once its first snapshot is there (step 20 of 400).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (!fs::exists(out + "/snapshot.nf") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string err = read(path("bg.err"));
+  ASSERT_TRUE(WIFEXITED(status)) << err;
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM) << err;
+  EXPECT_NE(err.find("nf fit: stopped by SIGTERM at step "), std::string::npos) << err;
+  EXPECT_NE(err.find("continue with: nf fit --resume " + out), std::string::npos) << err;
+  for (const char* f : {"snapshot.nf", "render.png", "metrics.json", "run.json"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  const uint32_t stopped_at = read_json_file(out + "/metrics.json")["steps"].get<uint32_t>();
+  EXPECT_GE(stopped_at, 20u);
+  EXPECT_LT(stopped_at, 400u) << "the run ended before the signal: nothing was resumed";
+
+  const Outcome resumed = nf("fit --resume " + out + " -q", env);
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(read_json_file(out + "/metrics.json")["steps"].get<uint32_t>(), 400u);
+  const Snapshot a = read_snapshot(path("whole") + "/snapshot.nf"), b = read_snapshot(out + "/snapshot.nf");
+  EXPECT_TRUE(a.parameters == b.parameters) << "resumed at step " << stopped_at;
+  EXPECT_TRUE(read(path("whole") + "/render.png") == read(out + "/render.png")) << "renders differ";
+
+  // Nothing to resume, or both an input and --resume: one line each.
+  expect_clean_failure(nf("fit --resume " + path("nothing")), "nothing to resume");
+  expect_clean_failure(nf("fit " + img + " --resume " + out), "not both");
+  expect_clean_failure(nf("fit"), "--resume DIR is required");
+}
+
+// A diverging fit stops with an error naming the step and the last good snapshot, which stays as it was.
+TEST_F(Cli, ANonFiniteLossStopsTheRunNamingTheLastGoodSnapshot) {
+  const auto img = small_image();
+  const auto out = path("diverged");
+  const Outcome r = nf("fit " + img + " --field hashgrid -q --steps 200 --set batch_size=256 --set optimizer.lr=1e30 "
+                       "--snapshot-every 1 --out " + out);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("the training loss is not finite"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the last good " + out + "/snapshot.nf is from step "), std::string::npos) << r.err;
+  const Snapshot last = read_snapshot(out + "/snapshot.nf");
+  for (float v : last.parameters) ASSERT_TRUE(std::isfinite(v));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "core/registry.hpp"
 
 namespace nf {
@@ -44,6 +46,32 @@ TEST(Config, WrongTypeAndMissingKeyFail) {
   EXPECT_THROW(c.get<int>("a", 0), Error);
   EXPECT_THROW(c.required<int>("b"), Error);
   EXPECT_THROW(ConfigReader(json::array(), "cfg"), Error);
+}
+
+// An integer key takes whole numbers in its type's range only; the error names the key and the value.
+TEST(Config, IntegersMustBeWholeAndInRange) {
+  const auto error = [](const json& value, auto type) {
+    ConfigReader c(json{{"steps", value}}, "config x.json");
+    try {
+      c.get<decltype(type)>("steps", 1);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  for (const json& bad : {json(-1), json(2.5), json(4294967296.0), json(uint64_t(1) << 40), json(1e300), json("3")}) {
+    const std::string msg = error(bad, uint32_t{});
+    EXPECT_NE(msg.find("config x.json: key 'steps'"), std::string::npos) << bad.dump() << ": " << msg;
+    if (!bad.is_string()) {
+      EXPECT_NE(msg.find("0 to 4294967295, not " + bad.dump()), std::string::npos) << msg;
+    }
+  }
+  EXPECT_NE(error(json(-129), int8_t{}).find("-128 to 127"), std::string::npos);
+  ConfigReader c(json{{"a", 3.0}, {"b", 4294967295u}, {"c", -5}, {"d", uint64_t(1) << 63}}, "cfg");
+  EXPECT_EQ(c.get<uint32_t>("a", 0), 3u);
+  EXPECT_EQ(c.get<uint32_t>("b", 0), 4294967295u);
+  EXPECT_EQ(c.get<int>("c", 0), -5);
+  EXPECT_EQ(c.get<uint64_t>("d", 0), uint64_t(1) << 63);
 }
 
 TEST(Registry, CreatesByTypeAndRejectsUnknown) {

@@ -189,6 +189,15 @@ void check_mlp_heads(gpu::Context& ctx, bool cam) {
   std::vector<uint32_t> info(2 * ray_stride, 0);
   std::copy(first.begin(), first.end(), info.begin());
   std::copy(count.begin(), count.end(), info.begin() + ray_stride);
+  // A ray's samples share its direction.
+  {
+    auto rows = b.samples.buffer.download_all<float>();
+    for (uint32_t k = 0; k < n; ++k)
+      if (ray_of[k] != ~0u)
+        for (int a = 3; a < 6; ++a)
+          rows[size_t(a) * b.samples.capacity + k] = rows[size_t(a) * b.samples.capacity + first[ray_of[k]]];
+    b.samples.buffer.upload(std::span<const float>(rows));
+  }
   gpu::Buffer info_b(ctx, info.size() * 4, "rays"), of_b(ctx, uint64_t(n) * 4, "ray of");
   info_b.upload(std::span<const uint32_t>(info));
   of_b.upload(std::span<const uint32_t>(ray_of));
@@ -283,6 +292,11 @@ void check_mlp_heads(gpu::Context& ctx, bool cam) {
 
 TEST_F(GpuTest, MlpHeadsRadianceFieldMatchesReference) { check_mlp_heads(ctx(), false); }
 TEST_F(GpuTest, MlpHeadsRadianceFieldWithCamMatchesReference) { check_mlp_heads(ctx(), true); }
+// The compare-and-swap path of devices without float atomics (the grouped CAM scatter has its own variant).
+TEST(MlpHeadsRadianceField, WithCamMatchesReferenceWithoutFloatAtomics) {
+  gpu::Context& ctx = test::portable_atomics_context();
+  check_mlp_heads(ctx, true);
+}
 
 // The view-direction angles of CAM's radiance grids, by hand: +X is azimuth 0, +Y azimuth 1/2, -X azimuth 1
 // (or -1); +Z elevation 1, the horizon 0.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "core/error.hpp"
 #include "gpu/buffer.hpp"
 #include "gpu/context.hpp"
@@ -49,6 +51,7 @@ TEST_F(GpuTest, StreamReusesSlotsAndTimestampsMeasure) {
   Buffer a(ctx(), 1 << 20, "a");
   Stream stream(ctx(), 2);
   TimestampPool pool(ctx(), 2);
+  const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 5; ++i) {
     CommandList& cmd = stream.begin();
     cmd.reset_timestamps(pool);
@@ -58,8 +61,14 @@ TEST_F(GpuTest, StreamReusesSlotsAndTimestampsMeasure) {
     stream.submit();
   }
   stream.wait();
+  const double host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(stream.submits(), 5u);
-  EXPECT_GE(pool.elapsed_ms(0, 1), 0.0);
+  // The last fill's time: positive, and within the host's time for all five (a wrapped or unscaled
+  // difference would not be).
+  const double fill_ms = pool.elapsed_ms(0, 1);
+  EXPECT_GT(fill_ms, 0.0);
+  EXPECT_LT(fill_ms, host_ms);
+  EXPECT_NEAR(pool.elapsed_ms(1, 0), -fill_ms, 1e-9);
   EXPECT_EQ(a.download_all<uint32_t>()[77], 4u);
 }
 

@@ -76,11 +76,7 @@ TEST_F(GpuTest, DifGrid3DMatchesReference) {
 }
 
 TEST(DifGridPortableAtomics, BackwardMatchesReference) {
-  test::context();  // validation log capture
-  gpu::ContextOptions options;
-  options.validation = true;
-  options.disable_float_atomics = true;
-  gpu::Context ctx(options);
+  gpu::Context& ctx = test::portable_atomics_context();
   ASSERT_FALSE(ctx.features().float_atomic_add);
   check_against_reference(ctx, 2, DifGridConfig{{5, 11}, {2, 4}, 1.0}, 4);
 }

@@ -51,11 +51,7 @@ void check(gpu::Context& ctx) {
 TEST_F(GpuTest, EikonalMatchesReference) { check(ctx()); }
 
 TEST(EikonalPortableAtomics, MatchesReference) {
-  test::context();
-  gpu::ContextOptions options;
-  options.validation = true;
-  options.disable_float_atomics = true;
-  gpu::Context ctx(options);
+  gpu::Context& ctx = test::portable_atomics_context();
   check(ctx);
 }
 

@@ -164,11 +164,7 @@ TEST_F(GpuTest, HashGrid2DDenseAndHashedLevelsMatchReference) {
 TEST_F(GpuTest, HashGrid3DMatchesReference) { check_hashgrid(ctx(), 3, {4, 3, 10, 3, 1.7}, 5); }
 
 TEST(HashGridPortableAtomics, BackwardMatchesReference) {
-  test::context();
-  gpu::ContextOptions options;
-  options.validation = true;
-  options.disable_float_atomics = true;
-  gpu::Context ctx(options);
+  gpu::Context& ctx = test::portable_atomics_context();
   check_hashgrid(ctx, 2, {5, 2, 8, 4, 1.8}, 6);
 }
 

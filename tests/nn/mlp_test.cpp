@@ -104,11 +104,7 @@ TEST_F(GpuTest, MlpFusedPathMatchesReference) {
 }
 
 TEST(MlpPortableAtomics, WeightGradientsMatchReference) {
-  test::context();
-  gpu::ContextOptions options;
-  options.validation = true;
-  options.disable_float_atomics = true;
-  gpu::Context ctx(options);
+  gpu::Context& ctx = test::portable_atomics_context();
   check(ctx, kCases[1], "layers", 9);
 }
 

@@ -125,11 +125,7 @@ TEST(RbfReference, TangentMatchesFiniteDifferences) {
 }
 
 TEST(RbfPortableAtomics, BackwardMatchesReference) {
-  test::context();
-  gpu::ContextOptions options;
-  options.validation = true;
-  options.disable_float_atomics = true;
-  gpu::Context ctx(options);
+  gpu::Context& ctx = test::portable_atomics_context();
   check_against_reference(ctx, 16, 6, 3, 2000, 4);
 }
 

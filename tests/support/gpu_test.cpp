@@ -28,6 +28,11 @@ std::unique_ptr<gpu::Context>& context_slot() {
   return c;
 }
 
+std::unique_ptr<gpu::Context>& portable_slot() {
+  static std::unique_ptr<gpu::Context> c;
+  return c;
+}
+
 void install_log_callback() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -46,7 +51,10 @@ void install_log_callback() {
 
 class ValidationEnvironment : public ::testing::Environment {
  public:
+  // Before any test: every context of the process, the shared one or a test's own, reports through the hook.
+  void SetUp() override { install_log_callback(); }
   void TearDown() override {
+    portable_slot().reset();
     context_slot().reset();  // validation reports leaked objects here
     EXPECT_TRUE(messages().empty()) << messages().size() << " Vulkan validation message(s); first: "
                                     << (messages().empty() ? "" : messages().front());
@@ -66,6 +74,18 @@ gpu::Context& context() {
     slot = std::make_unique<gpu::Context>(options);
   }
   return *slot;
+}
+
+gpu::Context& portable_atomics_context() {
+  context();
+  auto& c = portable_slot();
+  if (!c) {
+    gpu::ContextOptions options;
+    options.validation = true;
+    options.disable_float_atomics = true;
+    c = std::make_unique<gpu::Context>(options);
+  }
+  return *c;
 }
 
 const std::vector<std::string>& validation_messages() { return messages(); }

@@ -14,6 +14,9 @@ namespace nf::test {
 
 // The shared context; created on first use with validation on.
 gpu::Context& context();
+// A second shared context, without float atomics: kernels take their compare-and-swap variants (the path of
+// devices that lack VK_EXT_shader_atomic_float), validation on.
+gpu::Context& portable_atomics_context();
 
 // Validation messages logged since the process started.
 const std::vector<std::string>& validation_messages();

@@ -258,3 +258,15 @@ TEST_F(ViewerWindow, SdfSnapshotsOpenInTheSdfMode) {
 
 }  // namespace
 }  // namespace nf
+
+// ctest runs this binary once per test with --gtest_filter (tests/viewer/CMakeLists.txt): a filter that
+// matches nothing, say after a rename, must fail rather than pass with no test run.
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  const int rc = RUN_ALL_TESTS();
+  if (::testing::UnitTest::GetInstance()->test_to_run_count() == 0) {
+    std::fprintf(stderr, "test_viewer_window: no test matches the filter (renamed? update tests/viewer/CMakeLists.txt)\n");
+    return 1;
+  }
+  return rc;
+}

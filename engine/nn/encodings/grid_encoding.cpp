@@ -34,7 +34,7 @@ GridEncoding::GridEncoding(gpu::Context& ctx, uint32_t dims, std::string name, c
                                                        S};
   forward_ = gpu::Program(ctx, {forward, forward_bindings, sizeof(ForwardPush), kGroupSize, with({0})});
   jvp_ = gpu::Program(ctx, {forward, forward_bindings, sizeof(ForwardPush), kGroupSize, with({1})});
-  const auto backward = kernel + (ctx.features().float_atomic_add ? "_backward" : "_backward@cas");
+  const auto backward = kernel + "_backward";
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};  // (PARAM_GRAD, INPUT_GRAD) of record_backward's modes
   for (int m = 0; m < 3; ++m)
     backward_[m] = gpu::Program(ctx, {backward, std::vector(7, gpu::BindingKind::Storage), sizeof(BackwardPush),

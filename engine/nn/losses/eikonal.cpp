@@ -20,7 +20,7 @@ struct Push {
 Eikonal::Eikonal(gpu::Context& ctx, uint32_t dims)
     : dims_(dims),
       sums_(ctx, 8, "eikonal sums"),
-      program_(ctx, {ctx.features().float_atomic_add ? "nn/eikonal" : "nn/eikonal@cas",
+      program_(ctx, {"nn/eikonal",
                      std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize, {dims}}) {}
 
 void Eikonal::reset(gpu::CommandList& cmd) { cmd.fill(sums_, 0); }

@@ -17,6 +17,9 @@ struct Push {
 struct BackwardPush {
   uint32_t n, stride_x, stride_mod, stride_dx;
 };
+struct GroupsPush {
+  uint32_t groups, group_stride, stride_x, stride_mod;
+};
 
 }  // namespace
 
@@ -29,15 +32,21 @@ CamGrids::CamGrids(gpu::Context& ctx, uint32_t dims, uint32_t output_dims, CamCo
   forward.insert(forward.end(), {r[1], r[2]});
   forward_ = gpu::Program(ctx, {"nn/cam_forward", std::vector(3, gpu::BindingKind::Storage), sizeof(Push), kGroupSize,
                                 forward});
-  const char* backward = ctx.features().float_atomic_add ? "nn/cam_backward" : "nn/cam_backward@cas";
+  const char* backward = "nn/cam_backward";
   // [0]: parameter gradients, [1]: parameter and input gradients, [2]: input gradients only.
   const uint32_t modes[3][2] = {{1, 0}, {1, 1}, {0, 1}};
   for (int m = 0; m < 3; ++m) {
     auto c = constants;
-    c.insert(c.end(), {modes[m][0], modes[m][1], r[1], r[2]});
-    backward_[m] = gpu::Program(ctx, {backward, std::vector(5, gpu::BindingKind::Storage), sizeof(BackwardPush),
+    c.insert(c.end(), {modes[m][0], modes[m][1], r[1], r[2], 0u});
+    backward_[m] = gpu::Program(ctx, {backward, std::vector(6, gpu::BindingKind::Storage), sizeof(BackwardPush),
                                       kGroupSize, c});
   }
+  auto ungrouped = constants;
+  ungrouped.insert(ungrouped.end(), {1u, 0u, r[1], r[2], 1u});
+  backward_ungrouped_ = gpu::Program(ctx, {backward, std::vector(6, gpu::BindingKind::Storage), sizeof(BackwardPush),
+                                           kGroupSize, ungrouped});
+  backward_groups_ = gpu::Program(ctx, {"nn/cam_backward_groups",
+                                        std::vector(4, gpu::BindingKind::Storage), sizeof(GroupsPush), kGroupSize, forward});
 }
 
 uint64_t CamResolution::cells(uint32_t dims) const {
@@ -96,11 +105,18 @@ void CamGrids::record_backward(gpu::CommandList& cmd, const BatchView& x, const 
             "CAM backward: wrong operand dims");
   // Bindings a mode does not use get a harmless read-only stand-in.
   const gpu::Bind grids = store().bind_values(block_index(0), gpu::Access::Read);
-  cmd.dispatch(backward_[mode], gpu::Groups::linear(n, kGroupSize),
+  const bool grouped = mode == 0 && groups_.info;
+  cmd.dispatch(grouped ? backward_ungrouped_ : backward_[mode], gpu::Groups::linear(n, kGroupSize),
                {mode == 2 ? grids : store().bind_gradients(block_index(0), gpu::Access::ReadWrite),
                 gpu::Bind::in(*x.buffer), gpu::Bind::in(*d_y.buffer), grids,
-                d_x.buffer ? gpu::Bind::inout(*d_x.buffer) : gpu::Bind::in(*x.buffer)},
+                d_x.buffer ? gpu::Bind::inout(*d_x.buffer) : gpu::Bind::in(*x.buffer),
+                grouped ? gpu::Bind::in(*groups_.group_of) : gpu::Bind::in(*x.buffer)},
                BackwardPush{n, x.stride, d_y.stride, d_x.buffer ? d_x.stride : 0});
+  if (grouped)
+    cmd.dispatch(backward_groups_, gpu::Groups::linear(groups_.count, kGroupSize),
+                 {store().bind_gradients(block_index(0), gpu::Access::ReadWrite), gpu::Bind::in(*x.buffer),
+                  gpu::Bind::in(*d_y.buffer), gpu::Bind::in(*groups_.info)},
+                 GroupsPush{groups_.count, groups_.stride, x.stride, d_y.stride});
 }
 
 namespace {

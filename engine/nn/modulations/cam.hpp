@@ -47,6 +47,9 @@ class CamGrids final : public Module {
                 uint32_t n) override;
   void backward_input(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
                       uint32_t n) override;
+  // Groups of samples that share their coordinate (a ray's view direction): from the next backward() on,
+  // parameter gradients are summed per group before they are scattered (cam_backward_groups). Empty: per sample.
+  void set_constant_groups(const Segments& groups) { groups_ = groups; }
 
  private:
   void record_backward(gpu::CommandList& cmd, const BatchView& x, const BatchView& d_y, const BatchView& d_x,
@@ -55,6 +58,8 @@ class CamGrids final : public Module {
   uint32_t dims_, layers_;
   CamConfig config_;
   gpu::Program forward_, backward_[3];  // backward: see record_backward
+  gpu::Program backward_ungrouped_, backward_groups_;
+  Segments groups_;
 };
 
 // Double-precision reference, sample-major: grids as the block; returns n x 2L.

@@ -60,7 +60,6 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
                                  ctx.info().type != VK_PHYSICAL_DEVICE_TYPE_CPU && !c.ray_norm);
   NF_ASSERT(!(fused_ && c.ray_norm), "the ray normalisation runs per layer (path layers or auto)");
   const std::vector<gpu::BindingKind> s2(2, gpu::BindingKind::Storage);
-  const bool native = ctx.features().float_atomic_add;
   const uint32_t cpu = ctx.info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
   // Weight gradients: on CPUs one subgroup-sized workgroup per block of weights (few atomics); on GPUs
   // full workgroups.
@@ -73,7 +72,7 @@ Mlp::Mlp(gpu::Context& ctx, uint32_t input_dims, uint32_t output_dims, MlpConfig
     LayerPrograms p;
     p.tile = tile(in, out);
     const uint32_t relu_in = l > 0 && !stores_activations(l - 1) && c.activation == Activation::Relu;
-    p.weight_grad = gpu::Program(ctx, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas", kWeightGradBindings,
+    p.weight_grad = gpu::Program(ctx, {"nn/mlp_weight_grad", kWeightGradBindings,
                                        sizeof(WeightGradPush), grad_group_,
                                        {in, out, p.tile.grad_rows, p.tile.grad_cols, 1u, relu_in}});
     if (!fused_) {
@@ -355,7 +354,6 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
   NF_ASSERT(x.dims == in_ && x_dot.dims == in_ && y_dot.dims == out_ && capacity_ >= n,
             "MLP jvp: wrong operand shapes");
   const auto& c = config_;
-  const bool native = ctx_.features().float_atomic_add;
   for (uint32_t l = 0; l < c.layers(); ++l) {
     auto& p = layers_[l];
     if (p.linear_tangent) continue;
@@ -364,7 +362,7 @@ void Mlp::jvp(gpu::CommandList& cmd, const BatchView& x, const BatchView& x_dot,
     p.linear_tangent = gpu::Program(ctx_, {"nn/mlp_linear", linear_bindings(in), sizeof(LinearPush), kGroupSize,
                                            {in, out, p.tile.linear_units, act, gpu::constant(float(c.omega(l))), 0u,
                                             1u, weights_as_vec4(in), 0u, 1u, p.tile.linear_quads}});
-    p.weight_grad_tangent = gpu::Program(ctx_, {native ? "nn/mlp_weight_grad" : "nn/mlp_weight_grad@cas",
+    p.weight_grad_tangent = gpu::Program(ctx_, {"nn/mlp_weight_grad",
                                                 kWeightGradBindings, sizeof(WeightGradPush), grad_group_,
                                                 {in, out, p.tile.grad_rows, p.tile.grad_cols, 0u}});
   }

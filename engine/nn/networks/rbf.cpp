@@ -70,7 +70,7 @@ gpu::Program Rbf::forward_program(gpu::Context& ctx, bool tangent) const {
 gpu::Program Rbf::backward_program(gpu::Context& ctx, bool tangent) const {
   std::vector<gpu::BindingKind> bindings(9, gpu::BindingKind::Storage);
   bindings[0] = gpu::BindingKind::Uniform;
-  return gpu::Program(ctx, {ctx.features().float_atomic_add ? "nn/rbf_backward" : "nn/rbf_backward@cas", bindings,
+  return gpu::Program(ctx, {"nn/rbf_backward", bindings,
                             sizeof(RbfPush), kGroupSize,
                             {config_.neurons, d_, o_, tangent ? tangent_block_ : block_, tangent ? 1u : 0u}});
 }
