@@ -9,6 +9,10 @@
 #                       staging (device-local memory reached through staging copies, as on discrete GPUs),
 #                       no-float-atomics (the compare-and-swap path), subgroup-4, subgroup-16 (default: all;
 #                       NF_PORTABILITY_LABELS picks the test executables, a ctest -L regex)
+#   ./setup.sh fuzz [RUNS]
+#                       builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs each on its
+#                       seed corpus (fuzz/corpus) for RUNS inputs (default 1000000); findings in build-fuzz/findings
+#   ./setup.sh sanitize builds with ASan + UBSan into build-asan/ and runs the CPU tests and a GPU subset
 #   ./setup.sh build    only installs the packages and builds
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +24,7 @@ packages=(
   libglfw3-dev libglm-dev libimgui-dev libtinyobjloader-dev libstb-dev libtinyexr-dev nlohmann-json3-dev
   libcli11-dev libgtest-dev libbenchmark-dev xvfb xauth
 )
+if [ "$mode" = fuzz ]; then packages+=(clang-14 libclang-rt-14-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,6 +36,46 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+case "$mode" in
+  fuzz)
+    runs="${2:-1000000}"
+    CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNF_FUZZ=ON -DNF_BUILD_TESTS=OFF \
+      -DNF_SANITIZE=address,undefined >/dev/null
+    targets=(mesh snapshot image transforms config)
+    cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+    mkdir -p build-fuzz/findings
+    for t in "${targets[@]}"; do
+      work="build-fuzz/corpus/$t"
+      mkdir -p "$work"
+      echo "setup: fuzzing $t for $runs inputs"
+      # Debian's libtinyexr 1.0.1 (not instrumented) leaks up to 64 KiB in LoadEXR on some corrupted files:
+      # leak detection is off for the image target only (fuzz/README.md).
+      leaks=1
+      if [ "$t" = image ]; then leaks=0; fi
+      # New inputs go to the working corpus; the seeds in fuzz/corpus stay as they are.
+      ASAN_OPTIONS=detect_leaks=$leaks UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./build-fuzz/fuzz/fuzz_$t "$work" "fuzz/corpus/$t" \
+        -runs="$runs" -rss_limit_mb=6144 -max_len=65536 -detect_leaks=$leaks -artifact_prefix="build-fuzz/findings/$t-" \
+        -print_final_stats=1 \
+        2>&1 | grep -E "^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|.*runtime error)" || true
+      if ls build-fuzz/findings/"$t"-* >/dev/null 2>&1; then
+        echo "setup: fuzz_$t found a problem: build-fuzz/findings/$t-*" >&2
+        exit 1
+      fi
+    done
+    echo "setup: every fuzz target ran $runs inputs without a crash or sanitizer report"
+    exit 0
+    ;;
+  sanitize)
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNF_SANITIZE=address,undefined >/dev/null
+    cmake --build build-asan -j"$(nproc)"
+    # CPU tests and a GPU subset (the GPU driver itself is not instrumented; its leaks are not ours).
+    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 1800 \
+      -L "${NF_SANITIZE_LABELS:-core|io|data|gpu|nn|render|analysis}"
+    exit 0
+    ;;
+esac
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNF_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

@@ -16,6 +16,9 @@ namespace nf {
 
 using json = nlohmann::json;
 
+// A value as JSON text for messages: never throws (bytes that are not UTF-8 are replaced).
+std::string to_text(const json& value);
+
 class ConfigReader {
  public:
   // where: how to name this object in errors, e.g. "config rbf.json: encoding".
@@ -48,7 +51,7 @@ class ConfigReader {
       return value_.at(key).get<T>();
     } catch (const json::exception&) {
       fail(where_, ": key '", key, "' has the wrong type (", value_.at(key).type_name(), ": ",
-           value_.at(key).dump(), ")");
+           to_text(value_.at(key)), ")");
     }
   }
 
@@ -69,5 +72,9 @@ class ConfigReader {
 
 // Parses a JSON file; errors name the file and the parse position.
 json read_json_file(const std::string& path);
+
+// Applies "path.to.key=VALUE" (a --set override) to config: VALUE is JSON (a bare word is taken as a string);
+// intermediate objects are created. E.g. "schedule.steps=15000", "field.network.neurons=32", "loss.type=l2".
+void apply_override(json& config, const std::string& assignment);
 
 }  // namespace nf

@@ -33,6 +33,7 @@ Buffer::Buffer(Context& ctx, uint64_t bytes, const std::string& name, MemoryUsag
     if (type < 0) type = ctx.find_memory_type(req.memoryTypeBits, 0);
   }
   if (type < 0) fail("buffer '", name, "': no suitable memory type on ", ctx.info().name);
+  ctx.check_budget(uint32_t(type), req.size, name);
   VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   mai.allocationSize = req.size;
   mai.memoryTypeIndex = uint32_t(type);

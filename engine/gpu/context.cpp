@@ -1,5 +1,6 @@
 #include "gpu/context.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -273,6 +274,12 @@ Context::Context(const ContextOptions& options) {
     if (options.disable_float_atomics || env_flag("NF_NO_FLOAT_ATOMICS")) features_.float_atomic_add = false;
     force_staging_ = options.force_staging || env_flag("NF_FORCE_STAGING");
     vkGetPhysicalDeviceMemoryProperties(physical_, &memory_properties_);
+    if (const char* env = std::getenv("NF_MEMORY_BUDGET_MB"); env && *env) {
+      char* end = nullptr;
+      const double mb = std::strtod(env, &end);
+      if (*end != '\0' || !(mb > 0)) fail("NF_MEMORY_BUDGET_MB='", env, "' is not a positive number of MiB");
+      budget_cap_ = uint64_t(mb * 1048576.0);
+    }
 
     bool found = false, timestamps = false;
     queue_family_ = pick_queue_family(physical_, &found, &timestamps, instance_, options.present_support);
@@ -285,6 +292,8 @@ Context::Context(const ContextOptions& options) {
 
     std::vector<const char*> extensions;
     for (const auto& e : options.device_extensions) extensions.push_back(e.c_str());
+    memory_budget_ext_ = has_extension(device_extensions(physical_), VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    if (memory_budget_ext_) extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
     VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
     // Timeline semaphores are core in Vulkan 1.2 and required of every 1.2 device.
@@ -358,6 +367,26 @@ int Context::find_memory_type(uint32_t type_bits, VkMemoryPropertyFlags required
 
 VkMemoryPropertyFlags Context::memory_type_flags(uint32_t index) const {
   return memory_properties_.memoryTypes[index].propertyFlags;
+}
+
+void Context::check_budget(uint32_t type, uint64_t bytes, const std::string& name) const {
+  const uint32_t heap = memory_properties_.memoryTypes[type].heapIndex;
+  uint64_t budget = memory_properties_.memoryHeaps[heap].size, used = memory_.current_bytes;
+  if (memory_budget_ext_) {
+    VkPhysicalDeviceMemoryBudgetPropertiesEXT b{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
+    VkPhysicalDeviceMemoryProperties2 p{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2};
+    p.pNext = &b;
+    vkGetPhysicalDeviceMemoryProperties2(physical_, &p);
+    budget = b.heapBudget[heap];
+    used = std::max(used, b.heapUsage[heap]);
+  }
+  if (budget_cap_) budget = std::min(budget, budget_cap_), used = memory_.current_bytes;
+  if (used + bytes <= budget) return;
+  const auto mib = [](uint64_t v) { return cat(v / 1048576, ".", (v % 1048576) * 10 / 1048576, " MiB"); };
+  fail("not enough device memory on ", info_.name, " for '", name, "' (", mib(bytes), "): ", mib(used), " in use of a ",
+       mib(budget), " budget", budget_cap_ ? " (NF_MEMORY_BUDGET_MB)" : "",
+       "; lower batch_size / chunk_size (samples_per_step for scenes) or the field's size (hash table, grid "
+       "resolutions, width)");
 }
 
 void Context::note_allocation(uint64_t bytes) {

@@ -73,6 +73,10 @@ class Context {
 
   // Device memory accounting (updated by Buffer).
   const MemoryStats& memory() const { return memory_; }
+  // Before an allocation of `bytes` from memory type `type` for buffer `name`: throws, naming the sizes and
+  // what to lower, when it would not fit the heap's budget (VK_EXT_memory_budget where the device has it, else
+  // the heap's size; NF_MEMORY_BUDGET_MB=N caps it for tests).
+  void check_budget(uint32_t type, uint64_t bytes, const std::string& name) const;
   void note_allocation(uint64_t bytes);
   void note_free(uint64_t bytes);
 
@@ -104,6 +108,8 @@ class Context {
   VkPhysicalDeviceMemoryProperties memory_properties_{};
   MemoryStats memory_;
   bool force_staging_ = false;
+  bool memory_budget_ext_ = false;
+  uint64_t budget_cap_ = 0;  // NF_MEMORY_BUDGET_MB, bytes; 0 = none
   CommandPoolHandle one_shot_pool_;
   SemaphoreHandle timeline_;
   uint64_t submitted_ = 0, finished_ = 0;

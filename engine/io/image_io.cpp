@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.hpp"
@@ -41,13 +43,12 @@ void check_size(const std::string& path, long long w, long long h) {
     fail("image ", path, ": ", w, "x", h, " is too large (at most ", kMaxImagePixels, " pixels)");
 }
 
+// Freed in any case: a header that failed to parse may hold what tinyexr allocated before it failed.
 struct ExrHeader {
   EXRVersion version{};
   EXRHeader header{};
-  bool parsed = false;
-  ~ExrHeader() {
-    if (parsed) FreeEXRHeader(&header);
-  }
+  ExrHeader() { InitEXRHeader(&header); }
+  ~ExrHeader() { FreeEXRHeader(&header); }
 };
 
 std::string exr_error(const char* err) {
@@ -57,16 +58,66 @@ std::string exr_error(const char* err) {
   return s;
 }
 
+// Walks the first header's attributes and checks the ones that Debian's tinyexr 1.0.1 reads at a fixed size
+// before it parses them: on some malformed headers it asserts (aborting the process) or reads past an
+// attribute (found by fuzzing, fuzz/README.md).
+void check_exr_attributes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string b(1 << 20, '\0');
+  in.read(b.data(), std::streamsize(b.size()));
+  b.resize(size_t(in.gcount()));
+  const auto bad = [&](const std::string& what) { fail("image ", path, ": invalid OpenEXR header (", what, ")"); };
+  const auto text = [&](size_t& pos) {
+    const size_t end = b.find('\0', pos);
+    if (end == std::string::npos || end - pos > 255) bad("an attribute name or type is not terminated");
+    std::string s = b.substr(pos, end - pos);
+    pos = end + 1;
+    return s;
+  };
+  const std::pair<const char*, int32_t> fixed[] = {{"tiles", 9},        {"compression", 1},        {"dataWindow", 16},
+                                                   {"displayWindow", 16}, {"lineOrder", 1},         {"pixelAspectRatio", 4},
+                                                   {"screenWindowCenter", 8}, {"screenWindowWidth", 4}};
+  size_t pos = 8;
+  for (;;) {
+    if (pos >= b.size()) bad("the header has no end");
+    if (b[pos] == '\0') return;
+    const std::string name = text(pos), type = text(pos);
+    if (pos + 4 > b.size()) bad("attribute '" + name + "' is cut short");
+    int32_t size = 0;
+    std::memcpy(&size, &b[pos], 4);
+    pos += 4;
+    if (size < 0 || uint64_t(size) > b.size() - pos) bad("attribute '" + name + "' runs past the end of the header");
+    for (const auto& [n, bytes] : fixed)
+      if (name == n && size != bytes) bad("attribute '" + name + "' has " + std::to_string(size) + " bytes, not " + std::to_string(bytes));
+    if (name == "type") {  // tinyexr asserts on any other value, or one that disagrees with the tiled flag
+      const std::string value = b.substr(pos, strnlen(&b[pos], size_t(size)));
+      const bool tiled = (uint8_t(b[5]) & 0x02) != 0;
+      if (value != "scanlineimage" && value != "tiledimage") bad("image type '" + value + "' is not supported");
+      if ((value == "tiledimage") != tiled) bad("image type '" + value + "' disagrees with the version's tiled flag");
+    }
+    if (name == "channels") {  // chlist: per channel a name, then 16 bytes; a final NUL
+      size_t c = pos;
+      const size_t end = pos + size_t(size);
+      while (c < end && b[c] != '\0') {
+        const size_t z = b.find('\0', c);
+        if (z == std::string::npos || z + 1 + 16 > end) bad("the channel list runs past its attribute");
+        c = z + 1 + 16;
+      }
+      if (c >= end) bad("the channel list is not terminated");
+    }
+    pos += size_t(size);
+  }
+}
+
 Image read_exr(const std::string& path) {
+  check_exr_attributes(path);
   ExrHeader h;
   if (ParseEXRVersionFromFile(&h.version, path.c_str()) != TINYEXR_SUCCESS)
     fail("image ", path, ": invalid OpenEXR version header");
   if (h.version.multipart || h.version.non_image) fail("image ", path, ": multi-part and deep EXR files are not supported");
-  InitEXRHeader(&h.header);
   const char* err = nullptr;
   if (ParseEXRHeaderFromFile(&h.header, &h.version, path.c_str(), &err) != TINYEXR_SUCCESS)
     fail("image ", path, ": invalid OpenEXR header (", exr_error(err), ")");
-  h.parsed = true;
   bool has[4] = {false, false, false, false};  // R G B A
   for (int c = 0; c < h.header.num_channels; ++c) {
     const std::string name = h.header.channels[c].name;
@@ -80,6 +131,9 @@ Image read_exr(const std::string& path) {
   else if (h.header.num_channels == 1) channels = 1;
   else fail("image ", path, ": EXR channels are neither R,G,B(,A) nor a single gray channel");
 
+  // The size, from the header, before anything is decoded: a small file must not make us allocate much.
+  const auto& dw = h.header.data_window;
+  check_size(path, (long long)dw.max_x - dw.min_x + 1, (long long)dw.max_y - dw.min_y + 1);
   float* rgba = nullptr;
   int w = 0, hgt = 0;
   if (LoadEXR(&rgba, &w, &hgt, path.c_str(), &err) != TINYEXR_SUCCESS)
@@ -113,25 +167,17 @@ Image read_image(const std::string& path) {
     fail("image ", path, ": not a readable image (", reason ? reason : "unknown format", ")");
   }
   check_size(path, w, h);
-  Image img(w, h, channels);
-  const size_t n = img.pixels.size();
-  if (stbi_is_hdr(path.c_str())) {
-    std::unique_ptr<float, decltype(&stbi_image_free)> data(stbi_loadf(path.c_str(), &w, &h, &channels, 0),
-                                                            &stbi_image_free);
+  // Decoded first, then copied: the image is allocated only for data that decoded.
+  const auto decoded = [&](auto* data, float divisor) {
+    std::unique_ptr<std::remove_pointer_t<decltype(data)>, decltype(&stbi_image_free)> owned(data, &stbi_image_free);
     if (!data) fail("image ", path, ": cannot decode (", stbi_failure_reason(), ")");
-    std::copy(data.get(), data.get() + n, img.pixels.begin());
-  } else if (stbi_is_16_bit(path.c_str())) {
-    std::unique_ptr<stbi_us, decltype(&stbi_image_free)> data(stbi_load_16(path.c_str(), &w, &h, &channels, 0),
-                                                              &stbi_image_free);
-    if (!data) fail("image ", path, ": cannot decode (", stbi_failure_reason(), ")");
-    for (size_t i = 0; i < n; ++i) img.pixels[i] = float(data.get()[i]) / 65535.0f;
-  } else {
-    std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> data(stbi_load(path.c_str(), &w, &h, &channels, 0),
-                                                              &stbi_image_free);
-    if (!data) fail("image ", path, ": cannot decode (", stbi_failure_reason(), ")");
-    for (size_t i = 0; i < n; ++i) img.pixels[i] = float(data.get()[i]) / 255.0f;
-  }
-  return img;
+    Image img(w, h, channels);
+    for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = float(data[i]) / divisor;
+    return img;
+  };
+  if (stbi_is_hdr(path.c_str())) return decoded(stbi_loadf(path.c_str(), &w, &h, &channels, 0), 1.0f);
+  if (stbi_is_16_bit(path.c_str())) return decoded(stbi_load_16(path.c_str(), &w, &h, &channels, 0), 65535.0f);
+  return decoded(stbi_load(path.c_str(), &w, &h, &channels, 0), 255.0f);
 }
 
 void write_image(const std::string& path, const Image& image) {

@@ -16,8 +16,7 @@ struct NamedConfig {
 NamedConfig load_config(const std::string& name_or_path);
 std::vector<std::string> config_names();
 
-// Applies "path.to.key=VALUE" to config: VALUE is JSON (a bare word is taken as a string); intermediate
-// objects are created. E.g. "schedule.steps=15000", "field.network.neurons=32", "loss.type=l2".
-void apply_override(json& config, const std::string& assignment);
+// --set overrides: core/config.hpp.
+using nf::apply_override;
 
 }  // namespace nf::pipeline

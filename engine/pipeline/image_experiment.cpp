@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "gpu/context.hpp"
+#include "io/image_io.hpp"
 #include "pipeline/fresh.hpp"
 
 namespace nf::pipeline {
@@ -121,9 +122,13 @@ std::unique_ptr<ImageExperiment> ImageExperiment::from_snapshot(gpu::Context& ct
   const json& d = snapshot.description;
   try {
     if (d.value("task", "") != "image") fail("snapshot ", path, ": not an image snapshot (task '", d.value("task", ""), "')");
-    const json& t = d.at("target");
-    ImageTargetInfo info{t.at("source").get<std::string>(), t.at("width").get<int>(), t.at("height").get<int>(),
-                         t.at("channels").get<int>()};
+    ConfigReader t(d.at("target"), "snapshot " + path + ": target");
+    ImageTargetInfo info{t.required<std::string>("source"), t.required<int>("width"), t.required<int>("height"),
+                         t.required<int>("channels")};
+    // Sizes checked before anything is sized by them (a corrupted or crafted file must not overflow).
+    if (info.width < 1 || info.height < 1 || (long long)info.width * info.height > kMaxImagePixels ||
+        info.channels < 1 || info.channels > 4)
+      fail("snapshot ", path, ": target size ", info.width, "x", info.height, "x", info.channels, " is out of range");
     if (target && (target->width != info.width || target->height != info.height || target->channels != info.channels))
       fail("snapshot ", path, ": trained on a ", info.width, "x", info.height, "x", info.channels, " image, but the target is ",
            target->width, "x", target->height, "x", target->channels);

@@ -450,6 +450,16 @@ TEST_F(Cli, AStoppedRunResumesToTheSameResultBitForBit) {
   expect_clean_failure(nf("fit"), "--resume DIR is required");
 }
 
+// A run that would not fit the device memory is refused before it writes anything, with the sizes and what to
+// lower; here with an artificially small budget (NF_MEMORY_BUDGET_MB).
+TEST_F(Cli, ARunBeyondTheMemoryBudgetIsRefusedWithTheSizes) {
+  const auto out = path("never");
+  const Outcome r = nf("fit " + small_image() + " --field hashgrid --steps 2 --out " + out, "NF_MEMORY_BUDGET_MB=16");
+  expect_clean_failure(r, "not enough device memory on ", out);
+  EXPECT_NE(r.err.find("budget (NF_MEMORY_BUDGET_MB); lower batch_size"), std::string::npos) << r.err;
+  EXPECT_EQ(nf("fit " + small_image() + " --steps 2 --set batch_size=256 -q --out " + out, "NF_MEMORY_BUDGET_MB=256").code, 0);
+}
+
 // A diverging fit stops with an error naming the step and the last good snapshot, which stays as it was.
 TEST_F(Cli, ANonFiniteLossStopsTheRunNamingTheLastGoodSnapshot) {
   const auto img = small_image();

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
 
 #include "core/registry.hpp"
 
@@ -72,6 +74,31 @@ TEST(Config, IntegersMustBeWholeAndInRange) {
   EXPECT_EQ(c.get<uint32_t>("b", 0), 4294967295u);
   EXPECT_EQ(c.get<int>("c", 0), -5);
   EXPECT_EQ(c.get<uint64_t>("d", 0), uint64_t(1) << 63);
+}
+
+// Found by fuzzing (fuzz/fuzz_config): an override that is not UTF-8, and a number too large for a double,
+// are nf errors naming the problem (they escaped as JSON library exceptions: "internal error").
+TEST(Config, OverridesAndFilesThatJsonCannotHoldAreErrors) {
+  json c = json::object();
+  try {
+    apply_override(c, "name=caf\xe9");
+    FAIL() << "accepted an override that is not UTF-8";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not valid UTF-8"), std::string::npos) << e.what();
+  }
+  apply_override(c, "steps=1e999");  // not a JSON number: kept as the word, which a reader then rejects
+  ConfigReader r(c, "cfg");
+  EXPECT_THROW(r.get<uint32_t>("steps", 1), Error);
+  const std::string file = ::testing::TempDir() + "nf_overflow.json";
+  std::ofstream(file) << "{\"steps\": 1e999}";
+  try {
+    read_json_file(file);
+    FAIL() << "read a number out of range";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nf_overflow.json: invalid JSON"), std::string::npos) << e.what();
+  }
+  std::remove(file.c_str());
+  EXPECT_EQ(to_text(json("caf\xe9")), "\"caf\xef\xbf\xbd\"") << "messages never throw";
 }
 
 TEST(Registry, CreatesByTypeAndRejectsUnknown) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 
 #include "core/error.hpp"
@@ -148,6 +149,37 @@ TEST_F(ImageIo, BadFilesGiveOneLineErrorsNamingTheFile) {
   EXPECT_NE(huge.find("huge.png"), std::string::npos) << huge;
   EXPECT_NE(huge.find("too large"), std::string::npos) << huge;
   for (const auto& e : {error_of(path("missing.png")), cut, huge}) EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
+// Found by fuzzing (fuzz/fuzz_image): a malformed EXR header on which Debian's tinyexr asserts (the process
+// aborted) is an error naming the file.
+TEST_F(ImageIo, AMalformedExrHeaderIsAnError) {
+  for (const char* f : {"fuzz_exr_header.exr", "fuzz_exr_type.exr"}) {  // a 'tiles' attribute, a 'type' value
+    const auto e = error_of(test::test_input(std::string("images/") + f));
+    EXPECT_NE(e.find(std::string(f) + ": invalid OpenEXR header"), std::string::npos) << e;
+  }
+}
+
+// Found by fuzzing (fuzz/fuzz_image): an EXR whose header claims a huge data window is refused from its header,
+// before anything is decoded or allocated. Here the test EXR's window is patched to 200000 x 200000.
+TEST_F(ImageIo, ExrClaimingAHugeSizeIsRefusedBeforeDecoding) {
+  std::string bytes;
+  {
+    std::ifstream in(test::test_input("images/albert_x480_y480.exr"), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = bytes.find("dataWindow");
+  ASSERT_NE(at, std::string::npos);
+  const size_t max_x = at + sizeof("dataWindow") + sizeof("box2i") + 4 + 8;  // name, type, size, min_x, min_y
+  const int32_t huge = 199999;
+  std::memcpy(&bytes[max_x], &huge, 4);
+  std::memcpy(&bytes[max_x + 4], &huge, 4);
+  std::ofstream(path("huge.exr"), std::ios::binary) << bytes;
+  const auto e = error_of(path("huge.exr"));
+  EXPECT_NE(e.find("huge.exr"), std::string::npos) << e;
+  // Refused by nf's size check or by tinyexr's header parser, never by decoding.
+  EXPECT_TRUE(e.find("200000x200000 is too large") != std::string::npos ||
+              e.find("invalid OpenEXR header") != std::string::npos) << e;
 }
 
 TEST_F(ImageIo, FailedWriteLeavesExistingFileIntact) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/error.hpp"
 #include "core/image_metrics.hpp"
 #include "io/image_io.hpp"
 #include "pipeline/configs.hpp"
@@ -42,6 +43,22 @@ TEST_F(GpuTest, SnapshotRoundTripRendersBitForBit) {
   const Image after = loaded->render(61, 37);
   ASSERT_EQ(before.pixels.size(), after.pixels.size());
   EXPECT_EQ(std::memcmp(before.pixels.data(), after.pixels.data(), before.pixels.size() * sizeof(float)), 0);
+}
+
+// A snapshot's stored target size is checked before anything is sized by it (issue: width x height was
+// multiplied unchecked in 32 bits).
+TEST_F(GpuTest, ASnapshotWithAnOutOfRangeTargetSizeIsRefused) {
+  for (const json& size : {json{{"width", 1 << 20}, {"height", 1 << 20}}, json{{"width", -4}, {"height", 4}},
+                           json{{"width", 65536}, {"height", 65537}}}) {
+    json d = {{"task", "image"}, {"config", ci_config(256)}, {"seed", 0},
+              {"target", {{"source", "x.png"}, {"width", size["width"]}, {"height", size["height"]}, {"channels", 3}}}};
+    try {
+      ImageExperiment::from_snapshot(ctx(), Snapshot{d, {}, {}, {}}, "big.nf", nullptr);
+      FAIL() << "accepted " << size.dump();
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("big.nf: target size"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST_F(GpuTest, ResumingFromASnapshotContinuesTheSameRun) {
