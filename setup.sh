@@ -120,7 +120,7 @@ EOF
     esac
     ;;
   portability)
-    # Each cell: environment settings nf and lavapipe read (gpu/context.hpp; ../shared/PLATFORM.md). Validation
+    # Each cell: environment settings nf and lavapipe read (engine/gpu/context.hpp; lavapipe's LP_NATIVE_VECTOR_WIDTH). Validation
     # (synchronization validation included) is on in every GPU test; any message fails it.
     declare -A cells=(
       [staging]="NF_FORCE_STAGING=1"

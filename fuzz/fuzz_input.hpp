@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/error.hpp"
+
 namespace nf::fuzz {
 
 inline std::string write_input(const uint8_t* data, size_t size, const std::string& extension) {
@@ -20,6 +22,18 @@ inline std::string write_input(const uint8_t* data, size_t size, const std::stri
   if (size) std::fwrite(data, 1, size, f);
   std::fclose(f);
   return path;
+}
+
+// The body of a file-parser target: writes the input to a file ending in `extension` and parses it; nf::Error
+// (bad input, said so) is the expected outcome.
+template <class Parse>
+int parse_file(const uint8_t* data, size_t size, const std::string& extension, Parse parse) {
+  const std::string path = write_input(data, size, extension);
+  try {
+    parse(path);
+  } catch (const nf::Error&) {
+  }
+  return 0;
 }
 
 }  // namespace nf::fuzz

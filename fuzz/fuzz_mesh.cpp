@@ -1,15 +1,10 @@
 // OBJ and PLY meshes (data::read_mesh_file: the OBJ pre-scan, tinyobjloader, nf's PLY reader). The first byte
 // picks the format; at most 20,000 triangles so that huge claims are refused, not allocated.
-#include "core/error.hpp"
 #include "data/mesh.hpp"
 #include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const std::string path = nf::fuzz::write_input(data + 1, size - 1, data[0] & 1 ? ".ply" : ".obj");
-  try {
-    nf::data::read_mesh_file(path, 20000);
-  } catch (const nf::Error&) {
-  }
-  return 0;
+  return nf::fuzz::parse_file(data + 1, size - 1, data[0] & 1 ? ".ply" : ".obj",
+                              [](const std::string& p) { nf::data::read_mesh_file(p, 20000); });
 }

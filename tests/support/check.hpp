@@ -22,7 +22,7 @@ std::vector<float> random_floats(size_t n, Pcg32& rng, double lo, double hi);
 std::vector<float> poison(size_t n);
 
 // Path of a test input in the repository: tests/assets/<relative> (sources and licenses in tests/assets/README.md).
-// Tests read nothing outside the repository: ../shared/data exists on CI machines only.
+// Tests read nothing outside the repository: a user's clone has nothing beside it.
 std::string test_input(const std::string& relative);
 // Path of a bundled asset: assets/<relative> (e.g. "images/kodim01.png", "meshes/spot.obj").
 std::string asset(const std::string& relative);

@@ -63,30 +63,24 @@ class ValidationEnvironment : public ::testing::Environment {
 
 [[maybe_unused]] const auto* g_environment = ::testing::AddGlobalTestEnvironment(new ValidationEnvironment);
 
-}  // namespace
 
-gpu::Context& context() {
+// The context in slot, created on first use with validation on (and float atomics off if asked).
+gpu::Context& shared_context(std::unique_ptr<gpu::Context>& slot, bool disable_float_atomics) {
   install_log_callback();
-  auto& slot = context_slot();
   if (!slot) {
     gpu::ContextOptions options;
     options.validation = true;
+    options.disable_float_atomics = disable_float_atomics;
     slot = std::make_unique<gpu::Context>(options);
   }
   return *slot;
 }
 
-gpu::Context& portable_atomics_context() {
-  context();
-  auto& c = portable_slot();
-  if (!c) {
-    gpu::ContextOptions options;
-    options.validation = true;
-    options.disable_float_atomics = true;
-    c = std::make_unique<gpu::Context>(options);
-  }
-  return *c;
-}
+}  // namespace
+
+gpu::Context& context() { return shared_context(context_slot(), false); }
+
+gpu::Context& portable_atomics_context() { return shared_context(portable_slot(), true); }
 
 const std::vector<std::string>& validation_messages() { return messages(); }
 
