@@ -13,6 +13,10 @@
 #                       builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs each on its
 #                       seed corpus (fuzz/corpus) for RUNS inputs (default 1000000); findings in build-fuzz/findings
 #   ./setup.sh sanitize builds with ASan + UBSan into build-asan/ and runs the CPU tests and a GPU subset
+#   ./setup.sh gpu-bundle [DIR]
+#                       packs what the GPU check needs into DIR (default gpu-check/): nf, the test executables, the
+#                       libraries beyond glibc (the Vulkan loader too), the validation layer, a scene; on a GPU
+#                       machine, DIR/run.sh runs the check (apps/bench/gpu_check.sh)
 #   ./setup.sh build    only installs the packages and builds
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,7 +26,7 @@ packages=(
   cmake g++ make pkg-config
   libvulkan-dev mesa-vulkan-drivers vulkan-tools vulkan-validationlayers glslc glslang-tools spirv-tools
   libglfw3-dev libglm-dev libimgui-dev libtinyobjloader-dev libstb-dev libtinyexr-dev nlohmann-json3-dev
-  libcli11-dev libgtest-dev libbenchmark-dev xvfb xauth
+  libcli11-dev libgtest-dev libbenchmark-dev xvfb xauth python3 python3-yaml
 )
 if [ "$mode" = fuzz ]; then packages+=(clang-14 libclang-rt-14-dev); fi
 missing=()
@@ -147,6 +151,30 @@ EOF
     ((${#failed[@]} == 0)) || { echo "setup: portability cells failed: ${failed[*]}" >&2; exit 1; }
     echo "setup: every portability cell passed: ${chosen[*]}"
     ;;
+  gpu-bundle)
+    dest="${2:-gpu-check}"
+    rm -rf "$dest"
+    mkdir -p "$dest/bin" "$dest/lib" "$dest/layers" "$dest/data"
+    cp build/apps/nf "$dest/bin/"
+    for t in build/tests/*/test_*; do
+      case "$t" in *viewer*|*.cmake) continue ;; esac  # the viewer's tests need a display
+      [ -x "$t" ] && [ -f "$t" ] && cp "$t" "$dest/bin/"
+    done
+    layer=/usr/lib/x86_64-linux-gnu/libVkLayer_khronos_validation.so
+    cp "$layer" "$dest/layers/"
+    sed 's|"library_path": *"[^"]*"|"library_path": "./libVkLayer_khronos_validation.so"|' \
+      /usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json > "$dest/layers/VkLayer_khronos_validation.json"
+    # Every library the programs and the layer load, but glibc's and the compiler's runtime (the target has its own).
+    for f in "$dest"/bin/* "$layer"; do
+      ldd "$f" | awk '/=> \// {print $3}'
+    done | sort -u | grep -Ev '/(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s)\.so' | while read -r lib; do
+      cp -L "$lib" "$dest/lib/"
+    done
+    if [ -d ../shared/data/nerf/lego_200 ]; then cp -r ../shared/data/nerf/lego_200 "$dest/data/"; fi
+    cp apps/bench/gpu_check.sh "$dest/run.sh"
+    cp apps/bench/gpu_check_report.py "$dest/"
+    echo "setup: GPU check bundle in $dest ($(du -sh "$dest" | cut -f1)); on the GPU machine, from the checkout: $dest/run.sh [OUT_DIR]"
+    ;;
   build) ;;
-  *) echo "usage: ./setup.sh [demo|test|install|portability|build]" >&2; exit 2 ;;
+  *) echo "usage: ./setup.sh [demo|test|install|portability|fuzz|sanitize|gpu-bundle|build]" >&2; exit 2 ;;
 esac

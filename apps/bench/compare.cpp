@@ -17,6 +17,7 @@
 #include "pipeline/configs.hpp"
 #include "pipeline/image_fit.hpp"
 #include "plot.hpp"
+#include "table.hpp"
 
 namespace nf::cli {
 namespace {
@@ -49,12 +50,6 @@ struct Row {
   uint64_t params;
   uint32_t steps;
 };
-
-std::string fmt(double v, int digits) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
-}
 
 void run_compare(const CompareArgs& a) {
   const auto fields = split(a.fields, ',');
@@ -93,7 +88,7 @@ void run_compare(const CompareArgs& a) {
       bench::Series s{cfg.name, {}};
       for (const auto& [step, p] : r.curve) {
         s.points.emplace_back(step, p);
-        curves += cfg.name + "," + std::to_string(step) + "," + fmt(p, 4) + "\n";
+        curves += cfg.name + "," + std::to_string(step) + "," + fixed(p, 4) + "\n";
       }
       series.push_back(s);
       rows.push_back({stem, cfg.name, r.psnr, r.ssim, r.train_seconds, r.last.step / r.train_seconds,
@@ -104,26 +99,30 @@ void run_compare(const CompareArgs& a) {
     write_image(out.path(stem + "/curve.png"), bench::line_chart("PSNR vs steps on " + stem, "step", "PSNR (dB)", series));
   }
 
-  std::string md = "| image | field | PSNR (dB) | SSIM | params | steps | steps/s | train (s) |\n"
-                   "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
-  std::string csv = "image,field,psnr,ssim,params,steps,steps_per_second,train_seconds\n";
+  Table table{{{"image", "image"},
+                {"field", "field"},
+                {"PSNR (dB)", "psnr"},
+                {"SSIM", "ssim"},
+                {"params", "params"},
+                {"steps", "steps"},
+                {"steps/s", "steps_per_second"},
+                {"train (s)", "train_seconds"}},
+               {}};
   std::map<std::string, std::pair<double, int>> mean;
   for (const auto& r : rows) {
-    md += "| " + r.image + " | " + r.field + " | " + fmt(r.psnr, 2) + " | " + fmt(r.ssim, 4) + " | " +
-          std::to_string(r.params) + " | " + std::to_string(r.steps) + " | " + fmt(r.steps_per_second, 2) + " | " +
-          fmt(r.seconds, 1) + " |\n";
-    csv += r.image + "," + r.field + "," + fmt(r.psnr, 4) + "," + fmt(r.ssim, 5) + "," + std::to_string(r.params) +
-           "," + std::to_string(r.steps) + "," + fmt(r.steps_per_second, 4) + "," + fmt(r.seconds, 2) + "\n";
+    table.add({r.image, r.field, fixed(r.psnr, 2), fixed(r.ssim, 4), std::to_string(r.params), std::to_string(r.steps),
+               fixed(r.steps_per_second, 2), fixed(r.seconds, 1)});
     mean[r.field].first += r.psnr;
     mean[r.field].second += 1;
   }
+  std::string md = table.markdown();
   if (targets.size() > 1) {
     md += "\nMean PSNR over " + std::to_string(targets.size()) + " images:";
-    for (const auto& f : fields) md += " " + f + " " + fmt(mean[f].first / mean[f].second, 2) + " dB;";
+    for (const auto& f : fields) md += " " + f + " " + fixed(mean[f].first / mean[f].second, 2) + " dB;";
     md += "\n";
   }
   write_file_atomically(out.path("table.md"), md);
-  write_file_atomically(out.path("table.csv"), csv);
+  write_file_atomically(out.path("table.csv"), table.csv());
   out.commit();
   std::printf("%s", md.c_str());
 }

@@ -13,6 +13,7 @@ void add_info(CLI::App& app);
 void add_bench(CLI::App& app);
 void add_compare(CLI::App& app);
 void add_fresh(CLI::App& app);
+void add_batch(CLI::App& app);
 // Registers `bench mlp` under the `bench` subcommand.
 void add_bench_mlp(CLI::App& bench);
 // Registers `bench fresh` under the `bench` subcommand.

@@ -4,19 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "data/posed_images.hpp"
 #include "gpu_options.hpp"
+#include "scene_args.hpp"
 
 namespace nf::cli {
-
-struct SceneArgs {
-  int downscale = 1;
-  uint32_t holdout_every = 8;
-  std::string background;  // empty: the config's
-
-  data::SceneOptions options() const;
-  void add_to(CLI::App& cmd);
-};
 
 struct FitArgs {
   std::string input;

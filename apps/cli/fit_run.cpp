@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -12,12 +13,15 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
+// Under `nf batch run` (NF_BATCH_JOB=1) the same stop request can arrive twice, from the scheduler and from the
+// batch process that forwards it: every signal then only asks the fit to stop (SIGKILL still ends it).
+bool g_repeat_stops = false;
 struct sigaction g_previous_int, g_previous_term;
 
 void on_signal(int sig) {
   g_signal = sig;
   g_stop = true;
-  std::signal(sig, SIG_DFL);  // a second Ctrl-C ends the process at once
+  if (!g_repeat_stops) std::signal(sig, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
 
 json to_json(const FitArgs& a) {
@@ -70,6 +74,8 @@ FitRun::FitRun(FitArgs& args) : args_(args) {
   }
   g_stop = false;
   g_signal = 0;
+  const char* batch_job = std::getenv("NF_BATCH_JOB");
+  g_repeat_stops = batch_job && std::string(batch_job) == "1";
   struct sigaction sa{};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

@@ -16,23 +16,6 @@
 namespace nf::cli {
 namespace fs = std::filesystem;
 
-data::SceneOptions SceneArgs::options() const {
-  data::SceneOptions o;
-  o.downscale = downscale;
-  o.holdout_every = holdout_every;
-  return o;
-}
-
-void SceneArgs::add_to(CLI::App& cmd) {
-  cmd.add_option("--downscale", downscale, "Scenes: load the images reduced by F (box filter)")->capture_default_str();
-  cmd.add_option("--holdout-every", holdout_every,
-                 "Scenes without a test file: every K-th frame is a test view (0: none)")
-      ->capture_default_str();
-  cmd.add_option("--background", background,
-                 "Scenes: background of images with alpha while training: random (a colour per ray), white, black or "
-                 "R,G,B (default: the config's); test views are scored on it when fixed, else on white");
-}
-
 bool is_scene_input(const std::string& path) {
   std::error_code ec;
   return fs::is_directory(path, ec) || fs::path(path).extension() == ".json";

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   nf::cli::add_bench(app);
   nf::cli::add_compare(app);
   nf::cli::add_fresh(app);
+  nf::cli::add_batch(app);
 
   // With validation on (--validation, NF_VALIDATION=1), any validation message fails the command (exit 4).
   nf::ValidationGate gate;

@@ -2,6 +2,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstdio>
 
 #include "core/error.hpp"
@@ -49,29 +52,46 @@ bool edit_json(const char* label, json& obj, const char* key) {
   return true;
 }
 
-void draw_field_widgets(json& field) {
-  json& enc = field["encoding"];
-  json& net = field["network"];
-  const std::string enc_type = enc.value("type", ""), net_type = net.value("type", "");
-  ImGui::Text("encoding %s, network %s", enc_type.c_str(), net_type.c_str());
-  if (net_type == "rbf") {
-    edit_int("neurons", net, "neurons", 64);
-  } else if (net_type == "mlp") {
-    edit_int("MLP width", net, "width", 64);
-    edit_int("MLP hidden layers", net, "hidden_layers", 2);
+// An MLP or RBF network's widgets; label names it ("" for a field's one network, "colour " for a radiance field's
+// colour network, ...). ImGui ids carry the label, so that two networks' widgets stay apart. cam_toggle: a
+// checkbox adds or removes CAM's modulation.
+void draw_network_widgets(const std::string& label, json& net, bool cam_toggle) {
+  const std::string type = net.value("type", "");
+  if (type == "rbf") {
+    edit_int((label + "neurons").c_str(), net, "neurons", 64);
+  } else if (type == "mlp") {
+    edit_int((label + "MLP width").c_str(), net, "width", 64);
+    edit_int((label + "MLP hidden layers").c_str(), net, "hidden_layers", 2);
     if (net.value("activation", "") == "sine") {
       edit_float("SIREN omega_0 (first)", net, "first_omega", 30.0);
       edit_float("SIREN omega (hidden)", net, "hidden_omega", 30.0);
     }
     bool cam = net.contains("modulation");
-    if (ImGui::Checkbox("CAM modulation", &cam)) {
+    if (cam_toggle && ImGui::Checkbox((label + "CAM modulation").c_str(), &cam)) {
       if (cam)
         net["modulation"] = kCam;
       else
         net.erase("modulation");
     }
-    if (net.contains("modulation")) edit_int("CAM grid size", net["modulation"], "resolution", 32);
+    if (net.contains("modulation")) edit_int((label + "CAM grid size").c_str(), net["modulation"], "resolution", 32);
   }
+}
+
+// The field's widgets, for what it has: an encoding and one network (image and SDF fields), or a radiance field's
+// density and colour networks. Keys the field lacks are never added.
+void draw_field_widgets(json& field) {
+  const auto object = [&](const char* key) { return field.contains(key) && field[key].is_object(); };
+  const std::string enc_type = object("encoding") ? field["encoding"].value("type", "") : "";
+  std::string nets;
+  for (const char* key : {"network", "density_network", "color_network"})
+    if (object(key)) nets += (nets.empty() ? "" : ", ") + field[key].value("type", std::string("?"));
+  ImGui::Text("encoding %s, network %s", enc_type.c_str(), nets.c_str());
+  // A radiance field's CAM is its config's (nerf-hashgrid-cam: the colour network, normalised over rays).
+  if (object("network")) draw_network_widgets("", field["network"], true);
+  if (object("density_network")) draw_network_widgets("density ", field["density_network"], false);
+  if (object("color_network")) draw_network_widgets("colour ", field["color_network"], false);
+  if (!object("encoding")) return;
+  json& enc = field["encoding"];
   if (enc_type == "dif_grid") {
     edit_json("grid resolutions", enc, "resolutions");
     edit_json("grid channels", enc, "channels");
@@ -124,8 +144,12 @@ ConfigRequest draw_config_panel(const std::string& config_name, const std::vecto
 
   json& edited = edits.edited();
   draw_field_widgets(edited["field"]);
-  if (edited.value("sampling", "random") == "random") edit_int("batch size", edited, "batch_size", 1 << 18);
-  const std::string loss = edited["loss"].value("type", losses.front());
+  if (edited.contains("samples_per_step"))  // radiance fields
+    edit_int("samples per step", edited, "samples_per_step", 1 << 18);
+  else if (edited.value("sampling", "random") == "random")
+    edit_int("batch size", edited, "batch_size", 1 << 18);
+  const std::string loss =
+      edited.contains("loss") && edited["loss"].is_object() ? edited["loss"].value("type", losses.front()) : losses.front();
   if (ImGui::BeginCombo("loss", loss.c_str())) {
     for (const auto& l : losses)
       if (ImGui::Selectable(l.c_str(), loss == l))
@@ -159,6 +183,27 @@ void guarded(std::string& error, const std::function<void()>& fn) {
 void draw_messages(const std::string& notice, const std::string& error) {
   if (!notice.empty()) ImGui::TextDisabled("%s", notice.c_str());
   if (!error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1.0f), "%s", error.c_str());
+}
+
+FreshRequest draw_fresh_panel(const json& field_config, int& inits, const std::optional<pipeline::FreshResult>& result) {
+  FreshRequest r;
+  const auto params = pipeline::fresh_parameters(field_config);
+  if (params.empty() || !ImGui::CollapsingHeader("FreSh")) return r;
+  ImGui::TextWrapped("Picks %s from the spectra of untrained initialisations (blocks while it runs).",
+                     params.front().c_str());
+  ImGui::InputInt("inits per candidate", &inits);
+  inits = std::clamp(inits, 1, 20);
+  r.run = ImGui::Button("Run FreSh");
+  if (!result) return r;
+  std::vector<float> w1;
+  for (const auto& c : result->candidates) w1.push_back(std::isfinite(c.mean_w1) ? float(c.mean_w1) : 0.0f);
+  const std::string label = cat("W1 vs ", result->parameter, " (", result->candidates.front().value, " .. ",
+                                result->candidates.back().value, ")");
+  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(0, 80));
+  ImGui::Text("pick: %s = %g", result->parameter.c_str(), result->selected_value());
+  ImGui::SameLine();
+  r.apply = ImGui::Button("Apply pick (re-initialise)");
+  return r;
 }
 
 }  // namespace nf::viewer

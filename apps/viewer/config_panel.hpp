@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "pipeline/fresh.hpp"
 
 namespace nf::viewer {
 
@@ -49,6 +50,13 @@ ConfigRequest draw_config_panel(const std::string& config_name, const std::vecto
 
 // CAM's modulation block with the viewer's defaults (32x32 grids, lr scale 10), for "modulation" in an MLP.
 const json& cam_modulation();
+
+// FreSh's section (when the field has a parameter FreSh picks): initialisations per candidate, a Run button, the
+// last selection's W1 plot and its pick with an Apply button. Returns what was asked for this frame.
+struct FreshRequest {
+  bool run = false, apply = false;
+};
+FreshRequest draw_fresh_panel(const json& field_config, int& inits, const std::optional<pipeline::FreshResult>& result);
 
 // Runs fn; an nf::Error it throws becomes `error` (shown in the panel) instead of propagating.
 void guarded(std::string& error, const std::function<void()>& fn);

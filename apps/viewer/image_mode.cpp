@@ -124,7 +124,7 @@ void ImageMode::refresh_view(double now_s) {
   force_refresh_ = false;
 }
 
-ImageMode::Placement ImageMode::placement(const ViewRect& rect) const {
+Placement ImageMode::placement(const ViewRect& rect) const {
   float zoom = zoom_, cx = center_x_, cy = center_y_;
   if (fit_) {
     zoom = std::min(rect.w / float(target_.width), rect.h / float(target_.height));
@@ -342,23 +342,9 @@ void ImageMode::apply_fresh_pick() {
 }
 
 void ImageMode::draw_fresh() {
-  const auto params = pipeline::fresh_parameters(edits_.edited()["field"]);
-  if (params.empty() || !ImGui::CollapsingHeader("FreSh")) return;
-  ImGui::TextWrapped("Picks %s from the spectra of untrained initialisations (blocks while it runs).",
-                     params.front().c_str());
-  ImGui::InputInt("inits per candidate", &fresh_inits_);
-  fresh_inits_ = std::clamp(fresh_inits_, 1, 20);
-  if (ImGui::Button("Run FreSh")) guarded(error_, [&] { run_fresh(false); });
-  if (!fresh_) return;
-  std::vector<float> w1;
-  for (const auto& c : fresh_->candidates) w1.push_back(std::isfinite(c.mean_w1) ? float(c.mean_w1) : 0.0f);
-  const std::string label = cat("W1 vs ", fresh_->parameter, " (", fresh_->candidates.front().value, " .. ",
-                                fresh_->candidates.back().value, ")");
-  ImGui::PlotLines("##fresh_w1", w1.data(), int(w1.size()), 0, label.c_str(), FLT_MAX, FLT_MAX,
-                   ImVec2(0, 80));
-  ImGui::Text("pick: %s = %g", fresh_->parameter.c_str(), fresh_->selected_value());
-  ImGui::SameLine();
-  if (ImGui::Button("Apply pick (re-initialise)")) guarded(error_, [&] { apply_fresh_pick(); });
+  const FreshRequest r = draw_fresh_panel(edits_.edited()["field"], fresh_inits_, fresh_);
+  if (r.run) guarded(error_, [&] { run_fresh(false); });
+  if (r.apply) guarded(error_, [&] { apply_fresh_pick(); });
 }
 
 void ImageMode::draw_panel() {

@@ -79,9 +79,6 @@ class ImageMode final : public Mode {
   pipeline::ImageExperiment& experiment() { return *experiment_; }
   // Zoom in framebuffer pixels per image pixel, and the framebuffer position of the image's top-left
   // corner, for a viewport rect (what viewport() draws).
-  struct Placement {
-    float x0, y0, zoom;
-  };
   Placement placement(const ViewRect& rect) const;
   const std::string& last_error() const { return error_; }
   // FreSh on the current target with the edited field (fresh_inits initialisations per candidate; blocks

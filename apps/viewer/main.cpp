@@ -1,6 +1,6 @@
 // nf-viewer [input | snapshot | config] — trains a field live in a window (GLFW + Vulkan swapchain + Dear
 // ImGui) on the same Vulkan device that trains: images in ImageMode, meshes (.obj, .ply) and SDF snapshots
-// in SdfMode. Scriptable for tests and benchmarks:
+// in SdfMode, scenes and radiance snapshots in RadianceMode. Scriptable for tests and benchmarks:
 //   nf-viewer INPUT --frames N --train-steps-per-frame K --screenshot FILE [--action NAME ...] [--stats]
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -25,6 +25,8 @@
 #include "pipeline/radiance_experiment.hpp"
 #include "pipeline/sdf_experiment.hpp"
 #include "presenter.hpp"
+#include "radiance_mode.hpp"
+#include "scene_args.hpp"
 #include "sdf_mode.hpp"
 #include "viewer_app.hpp"
 #include "window.hpp"
@@ -44,6 +46,7 @@ struct Args {
   std::string screenshot, report, size = "1280x800";
   bool stats = false, no_vsync = false, validation = false;
   int device = -1;
+  nf::cli::SceneArgs scene;
 };
 
 double seconds_now() {
@@ -72,16 +75,20 @@ struct ImGuiSession {
   ImGuiSession& operator=(const ImGuiSession&) = delete;
 };
 
-// The task mode for the input: meshes (.obj, .ply) and SDF snapshots open in SdfMode; images, image
-// snapshots (.nf) and image configs (.json, fitted to the bundled image) in ImageMode.
+// The task mode for the input: scenes (a folder, a transforms file) and radiance snapshots open in RadianceMode;
+// meshes (.obj, .ply) and SDF snapshots in SdfMode; images, image snapshots (.nf) and image configs (.json, fitted
+// to the bundled image) in ImageMode.
 std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
-  // Radiance scenes (a folder, a transforms file) and radiance snapshots: not in the viewer yet.
-  std::error_code ec;
-  const bool scene = std::filesystem::is_directory(a.input, ec) ||
-                     (ends_with(a.input, ".json") && read_json_file(a.input).contains("frames"));
-  if (scene || (ends_with(a.input, ".nf") && pipeline::is_radiance_snapshot(read_snapshot(a.input))))
-    fail("nf-viewer: ", a.input, ": radiance fields do not open in the viewer yet; train with `nf fit ", a.input,
-         "` and look with `nf render` (test views, orbits, depth)");
+  if (is_scene_path(a.input) || (ends_with(a.input, ".nf") && pipeline::is_radiance_snapshot(read_snapshot(a.input)))) {
+    RadianceModeOptions ro;
+    ro.input = a.input;
+    if (!a.field.empty()) ro.field = a.field;
+    ro.overrides = a.overrides;
+    ro.seed = a.seed;
+    ro.scene = a.scene.options();
+    ro.background = a.scene.background;
+    return std::make_unique<RadianceMode>(ctx, ro);
+  }
   const bool sdf_snapshot = ends_with(a.input, ".nf") && pipeline::is_sdf_snapshot(read_snapshot(a.input));
   if (is_mesh_path(a.input) || sdf_snapshot) {
     SdfModeOptions so;
@@ -208,12 +215,13 @@ int main(int argc, char** argv) {
   CLI::App cli{
       "nf-viewer: train a neural field live in a window (GLFW + Vulkan + Dear ImGui). Keys: space "
       "train/pause, R reset, S screenshot, Tab hide UI, 1-5 views. Images: wheel zooms, drag pans. "
-      "Meshes: left drag orbits, right/middle or shift+left drag pans, wheel zooms."};
+      "Meshes and scenes: left drag orbits, right/middle or shift+left drag pans, wheel zooms; scenes also fly "
+      "(WASD, Q/E; left drag looks)."};
   Args a;
   cli.add_option(
       "input", a.input,
-      "Image or mesh (.obj, .ply) to fit, snapshot (.nf) to continue, or image config (.json); default: the "
-      "bundled kodim01.png");
+      "Image or mesh (.obj, .ply) to fit, scene (a transforms .json or its folder) to train a radiance field on, "
+      "snapshot (.nf) to continue, or image config (.json); default: the bundled kodim01.png");
   cli.add_option(
          "--field", a.field,
          "Named config (" +
@@ -222,8 +230,9 @@ int main(int argc, char** argv) {
                for (const auto& n : pipeline::config_names()) s += (s.empty() ? "" : ", ") + n;
                return s;
              }() +
-             ") or a .json file; default rbf for images, sdf-rbf for meshes");
+             ") or a .json file; default rbf for images, sdf-rbf for meshes, nerf-hashgrid for scenes");
   cli.add_option("--set", a.overrides, "Override a config value: path.to.key=JSON (repeatable)");
+  a.scene.add_to(cli);
   cli.add_option("--seed", a.seed, "Random seed")->capture_default_str();
   cli.add_option("--frames", a.frames, "Scripted run: draw N frames, then exit (0 = interactive)")
       ->check(CLI::NonNegativeNumber);
@@ -234,7 +243,9 @@ int main(int argc, char** argv) {
   cli.add_option("--action", a.actions,
                  "Perform a UI action before the first frame (repeatable), e.g. view:error, "
                  "view:split, cam:on, fresh (FreSh pick, applied), lr:1e-3, set:key=JSON, field:NAME, "
-                 "ui:hide; meshes: view:normals|slice, slice:C, camera:AZ,EL,DIST, scale:S, export:FILE");
+                 "ui:hide; meshes: view:normals|slice, slice:C, camera:AZ,EL,DIST, scale:S, export:FILE; scenes: "
+                 "view:depth|compare, camera:AZ,EL,DIST, snap:K|snap:test:K, fly:R,U,F, look:DX,DY, scale:S, "
+                 "frustums:off, render:FILE, record:N:DIR");
   cli.add_option("--report", a.report,
                  "Write frame times, steps, quality (PSNR or IoU) and the viewport layout as JSON at exit");
   cli.add_flag("--stats", a.stats, "Print the mean frame time, steps and quality at exit");

@@ -35,10 +35,21 @@ struct ViewportInput {
   float drag_dx = 0, drag_dy = 0;  // the drag's motion since the last frame
   float wheel = 0;                 // scroll steps (positive: zoom in)
   bool hovered = false;
+  // Movement keys held (for modes that fly, see Mode::uses_movement_keys): right (D - A), up (E - Q), forward
+  // (W - S), each -1, 0 or 1; and the seconds since the last frame, to move at a speed.
+  float move[3] = {0, 0, 0};
+  float dt = 0;
 };
 
 // The number in an action's argument ("zoom:2.5"), or an nf::Error naming the action; must lie in [lo, hi].
 double action_number(const std::string& action, const std::string& text, double lo, double hi);
+
+// Where an image of width x height texels lies in rect when fitted and centred: its top-left corner and the
+// framebuffer pixels per texel.
+struct Placement {
+  float x0 = 0, y0 = 0, zoom = 1;
+};
+Placement fitted_placement(const ViewRect& rect, int width, int height);
 
 // Push constants that show width x height texels of plane 0 with their top-left corner at framebuffer
 // (x0, y0), zoom framebuffer pixels per texel, clipped to rect (no split).
@@ -75,6 +86,8 @@ class Mode {
   virtual ViewportDraw viewport(const ViewRect& rect) const = 0;
   // Numbered render modes (keys 1-5); returns false for a number the mode does not have.
   virtual bool select_view(int number) = 0;
+  // Whether W, A, S, D, Q and E move the mode's camera (then S takes no screenshot; the panel's button does).
+  virtual bool uses_movement_keys() const { return false; }
   // The number keys' views for the panel's key help, e.g. "1-4 views (recon, target, error, split)".
   virtual std::string view_keys() const = 0;
 

@@ -178,11 +178,7 @@ void SdfMode::refresh_view(double now_s) {
   force_refresh_ = false;
 }
 
-SdfMode::Placement SdfMode::placement(const ViewRect& rect) const {
-  const float w = float(std::max(1, shown_width_)), h = float(std::max(1, shown_height_));
-  const float zoom = std::min(rect.w / w, rect.h / h);
-  return {rect.x + (rect.w - w * zoom) * 0.5f, rect.y + (rect.h - h * zoom) * 0.5f, zoom};
-}
+Placement SdfMode::placement(const ViewRect& rect) const { return fitted_placement(rect, shown_width_, shown_height_); }
 
 void SdfMode::handle_input(const ViewRect& rect, const ViewportInput& in) {
   rect_ = rect;

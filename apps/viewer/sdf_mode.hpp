@@ -92,9 +92,6 @@ class SdfMode final : public Mode {
   bool shown_preview() const { return shown_preview_; }
   double last_render_ms() const { return render_ms_; }
   // Where the shown image lies in rect: top-left corner and framebuffer pixels per texel (centred, fitted).
-  struct Placement {
-    float x0, y0, zoom;
-  };
   Placement placement(const ViewRect& rect) const;
 
   // Applies the edited config (fresh parameters); throws, keeping the running experiment, when invalid.

@@ -55,6 +55,12 @@ double action_number(const std::string& action, const std::string& text, double 
   return v;
 }
 
+Placement fitted_placement(const ViewRect& rect, int width, int height) {
+  const float w = float(std::max(1, width)), h = float(std::max(1, height));
+  const float zoom = std::min(rect.w / w, rect.h / h);
+  return {rect.x + (rect.w - w * zoom) * 0.5f, rect.y + (rect.h - h * zoom) * 0.5f, zoom};
+}
+
 ViewportPush placed_push(const ViewRect& rect, float x0, float y0, float zoom, uint32_t width,
                          uint32_t height) {
   ViewportPush q;
@@ -192,7 +198,7 @@ void ViewerApp::handle_keys() {
   if (io.WantCaptureKeyboard) return;
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) training_ = !training_;
   if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) guard([&] { action("reset"); });
-  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) screenshot_request_ = screenshot_path_;
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, false) && !mode_->uses_movement_keys()) screenshot_request_ = screenshot_path_;
   if (ImGui::IsKeyPressed(GLFW_KEY_TAB, false)) ui_visible_ = !ui_visible_;
   for (int k = 1; k <= 5; ++k)
     if (ImGui::IsKeyPressed(GLFW_KEY_0 + k, false)) mode_->select_view(k);
@@ -221,6 +227,13 @@ ViewRect ViewerApp::draw_ui(float width, float height) {
       in.drag_dy = io.MouseDelta.y * io.DisplayFramebufferScale.y;
     }
   }
+  if (mode_->uses_movement_keys() && !io.WantCaptureKeyboard) {
+    const auto held = [](int key) { return ImGui::IsKeyDown(key) ? 1.0f : 0.0f; };
+    in.move[0] = held(GLFW_KEY_D) - held(GLFW_KEY_A);
+    in.move[1] = held(GLFW_KEY_E) - held(GLFW_KEY_Q);
+    in.move[2] = held(GLFW_KEY_W) - held(GLFW_KEY_S);
+  }
+  in.dt = io.DeltaTime;
   mode_->handle_input(rect, in);
   return rect;
 }

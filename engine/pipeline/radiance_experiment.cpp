@@ -294,7 +294,8 @@ std::vector<float> RadianceExperiment::density(std::span<const float> x) {
   return out;
 }
 
-RadianceRender RadianceExperiment::render(const data::Camera& camera, const data::Background& background) {
+RadianceRender RadianceExperiment::render(const data::Camera& camera, const data::Background& background,
+                                          uint32_t max_samples_per_ray) {
   NF_ASSERT(!background.random, "renders take a fixed background");
   stream_.wait();
   view_sampler_->set_camera(camera);
@@ -310,7 +311,7 @@ RadianceRender RadianceExperiment::render(const data::Camera& camera, const data
     const uint32_t n = std::min(chunk, pixels - first);
     gpu::CommandList& cmd = stream_.begin();
     view_sampler_->view_rays(cmd, 0, first, n, background, rays_buffer_.view());
-    marcher_->march(cmd, rays_buffer_.view(), n, *grid_, false, seed_, 0);
+    marcher_->march(cmd, rays_buffer_.view(), n, *grid_, false, seed_, 0, max_samples_per_ray);
     stream_.submit();
     stream_.wait();
     if (n > 1 && marcher_->dropped_rays(n) > 0) {  // more samples than fit: fewer rays at a time

@@ -108,7 +108,7 @@ class RadianceExperiment {
   void set_learning_rate_scale(double scale) { lr_scale_ = scale; }
 
   // Renders a camera's view (waits). max_samples_per_ray: 0 = the march config's.
-  RadianceRender render(const data::Camera& camera, const data::Background& background);
+  RadianceRender render(const data::Camera& camera, const data::Background& background, uint32_t max_samples_per_ray = 0);
   // Fraction of the finest cascade's cells that are occupied (waits).
   double occupancy();
   // The field's density at points x (3 floats each, field coordinates in [-1,1]^3); waits.

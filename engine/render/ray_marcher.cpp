@@ -68,7 +68,7 @@ RayMarcher::RayMarcher(gpu::Context& ctx, const MarchConfig& config, float aabb_
 }
 
 void RayMarcher::march(gpu::CommandList& cmd, const nn::BatchView& rays, uint32_t n, OccupancyGrid& grid, bool jitter,
-                       uint32_t seed, uint32_t step) {
+                       uint32_t seed, uint32_t step, uint32_t max_samples_per_ray) {
   NF_ASSERT(n <= ray_stride_, "march of ", n, " rays exceeds the room for ", ray_stride_);
   NF_ASSERT(rays.dims >= 6, "rays need origin and direction rows");
   if (n == 0) return;
@@ -81,7 +81,7 @@ void RayMarcher::march(gpu::CommandList& cmd, const nn::BatchView& rays, uint32_
               samples_.capacity,
               grid.config().resolution,
               cascades_ - 1,
-              config_.max_samples_per_ray,
+              max_samples_per_ray ? std::min(max_samples_per_ray, config_.max_samples_per_ray) : config_.max_samples_per_ray,
               jitter ? 1u : 0u,
               config_.min_step(),
               config_.max_step(cascades_),

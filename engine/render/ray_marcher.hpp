@@ -57,8 +57,9 @@ class RayMarcher {
   uint32_t ray_stride() const { return ray_stride_; }
 
   // Records the marching of rays [0, n) of `rays` (data::RayRows), jittered from (seed, step) when training.
+  // max_samples_per_ray: a ray's cap for this march (0: the config's; at most the config's), e.g. for previews.
   void march(gpu::CommandList& cmd, const nn::BatchView& rays, uint32_t n, OccupancyGrid& grid, bool jitter,
-             uint32_t seed, uint32_t step);
+             uint32_t seed, uint32_t step, uint32_t max_samples_per_ray = 0);
 
   // Host read-backs (wait for the GPU first): samples written by the last march (capped at the capacity) and
   // the number of rays it dropped among n.

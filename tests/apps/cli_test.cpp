@@ -21,69 +21,12 @@
 #include "io/snapshot.hpp"
 #include "support/analytic_scene.hpp"
 #include "support/check.hpp"
+#include "cli_fixture.hpp"
 
 namespace nf {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("nf_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& n) const { return (dir_ / n).string(); }
-
-  // Runs nf with validation on; any validation message fails the test (and nf exits 4). env: more
-  // VAR=value settings for this run.
-  Outcome nf(const std::string& args, const std::string& env = "") {
-    const std::string out = path("stdout.txt"), err = path("stderr.txt");
-    const std::string cmd =
-        "NF_VALIDATION=1 " + env + " " + std::string(NF_CLI) + " " + args + " > " + out + " 2> " + err;
-    Outcome r;
-    const int status = std::system(cmd.c_str());
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read(out);
-    r.err = read(err);
-    fs::remove(out);
-    fs::remove(err);
-    EXPECT_EQ(r.err.find("[validation]"), std::string::npos) << "nf " << args << ":\n" << r.err;
-    EXPECT_NE(r.code, ValidationGate::kExitCode) << "nf " << args << ":\n" << r.err;
-    return r;
-  }
-  static std::string read(const std::string& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  // A small real image: a 32x32 crop of a Kodak image.
-  std::string small_image() {
-    write_image(path("small.png"), read_image(test::test_input("images/kodim03_x300_y200.png")));
-    return path("small.png");
-  }
-  // Asserts a failed run: exit code 1, exactly one stderr line naming `what`, and no output folder.
-  void expect_clean_failure(const Outcome& r, const std::string& what, const std::string& out_dir = "") {
-    EXPECT_EQ(r.code, 1) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(r.err.rfind("nf: error: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
-    if (!out_dir.empty()) {
-      EXPECT_FALSE(fs::exists(out_dir)) << "output folder left behind";
-    }
-  }
-
-  fs::path dir_;
-};
 
 TEST_F(Cli, FitWritesEveryOutputAndRenderAndEvalUseTheSnapshot) {
   const auto img = small_image();
@@ -352,12 +295,12 @@ TEST_F(Cli, BadImagesFailWithOneLineAndNoOutput) {
 TEST_F(Cli, BadConfigsFailWithOneLineAndNoOutput) {
   const auto img = small_image();
   const auto out = path("never");
-  json c = read_json_file(std::string(NF_SOURCE_DIR) + "/assets/configs/rbf.json");
+  json c = read_json_file(test::asset("configs/rbf.json"));
   c["field"]["encoding"]["resolution"] = 3;  // typo of "resolutions"
   std::ofstream(path("typo.json")) << c.dump();
   expect_clean_failure(nf("fit " + img + " --field " + path("typo.json") + " --out " + out), "unknown key 'resolution'",
                        out);
-  c = read_json_file(std::string(NF_SOURCE_DIR) + "/assets/configs/rbf.json");
+  c = read_json_file(test::asset("configs/rbf.json"));
   c["optimizer"]["type"] = "lbfgs";
   std::ofstream(path("type.json")) << c.dump();
   expect_clean_failure(nf("fit " + img + " --field " + path("type.json") + " --out " + out),
@@ -414,7 +357,7 @@ TEST_F(Cli, AStoppedRunResumesToTheSameResultBitForBit) {
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    const std::string cmd = "exec env NF_VALIDATION=1 " + env + " " + std::string(NF_CLI) + " " + fit +
+    const std::string cmd = "exec env NF_VALIDATION=1 " + env + " " + nf_cli() + " " + fit +
                             "--snapshot-every 20 --out " + out + " > " + path("bg.out") + " 2> " + path("bg.err");
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);

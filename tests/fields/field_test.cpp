@@ -198,7 +198,7 @@ TEST_F(GpuTest, CamModulatedFieldMatchesComposedReferences) {
 // the MLP's pre-activations sweep fast). Also: input_gradient's y equals forward(), and it leaves the
 // parameter gradients at zero.
 double field_gradient_fd_error(gpu::Context& ctx, const std::string& config_name, size_t* checked) {
-  const json cfg = read_json_file(std::string(NF_SOURCE_DIR) + "/assets/configs/" + config_name)["field"];
+  const json cfg = read_json_file(test::asset("configs/" + config_name))["field"];
   const json& e = cfg["encoding"];
   const nn::HashGridConfig hg{e["levels"], e["features_per_level"], e["log2_table_size"], e["base_resolution"],
                               e["per_level_scale"]};

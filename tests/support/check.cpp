@@ -1,6 +1,7 @@
 #include "support/check.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 namespace nf::test {
@@ -33,8 +34,15 @@ std::vector<float> random_floats(size_t n, Pcg32& rng, double lo, double hi) {
 
 std::vector<float> poison(size_t n) { return std::vector<float>(n, std::numeric_limits<float>::quiet_NaN()); }
 
-std::string test_input(const std::string& relative) { return std::string(NF_SOURCE_DIR) + "/tests/assets/" + relative; }
+// The checkout the tests read: NF_SOURCE_DIR in the environment (a bundle run elsewhere, apps/bench/gpu_check.sh),
+// else the one they were built from.
+static std::string source_dir() {
+  const char* dir = std::getenv("NF_SOURCE_DIR");
+  return dir && *dir ? dir : NF_SOURCE_DIR;
+}
 
-std::string asset(const std::string& relative) { return std::string(NF_SOURCE_DIR) + "/assets/" + relative; }
+std::string test_input(const std::string& relative) { return source_dir() + "/tests/assets/" + relative; }
+
+std::string asset(const std::string& relative) { return source_dir() + "/assets/" + relative; }
 
 }  // namespace nf::test

@@ -96,7 +96,7 @@ TEST_F(GpuTest, SdfModeCameraGesturesAndRenderSizes) {
   EXPECT_EQ(m.shown_extent().width, 110);
   EXPECT_FALSE(m.view_stale(0.1)) << "nothing changed, nothing trained";
   // The shown image fills the viewport (centred, 8 framebuffer pixels a texel).
-  const SdfMode::Placement p = m.placement(rect);
+  const Placement p = m.placement(rect);
   EXPECT_FLOAT_EQ(p.zoom, 8.0f);
   EXPECT_FLOAT_EQ(p.x0, 400.0f);
 

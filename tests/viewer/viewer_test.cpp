@@ -145,7 +145,7 @@ TEST_F(GpuTest, ImageModeTrainsResetsAndRoundTripsSnapshots) {
 TEST_F(GpuTest, ImageModeZoomsAboutTheMouseAndPans) {
   ImageMode m(ctx(), rbf_options());
   const ViewRect rect{400, 0, 880, 800};
-  ImageMode::Placement p = m.placement(rect);  // fitted: 48 px into 800 px, centred
+  Placement p = m.placement(rect);  // fitted: 48 px into 800 px, centred
   EXPECT_FLOAT_EQ(p.zoom, 800.0f / 48.0f);
   EXPECT_FLOAT_EQ(p.x0, 400 + 440 - 24 * p.zoom);
   // One wheel step at the mouse: zoom x1.25, the image point under the mouse stays under it.
@@ -166,7 +166,7 @@ TEST_F(GpuTest, ImageModeZoomsAboutTheMouseAndPans) {
   drag.drag_dx = 30;
   drag.drag_dy = -10;
   m.handle_input(rect, drag);
-  const ImageMode::Placement q = m.placement(rect);
+  const Placement q = m.placement(rect);
   EXPECT_NEAR(q.x0, p.x0 + 30, 1e-3);
   EXPECT_NEAR(q.y0, p.y0 - 10, 1e-3);
   drag.hovered = false;

@@ -16,6 +16,7 @@
 #include "data/mesh_sdf.hpp"
 #include "io/image_io.hpp"
 #include "render/sphere_trace.hpp"
+#include "support/analytic_scene.hpp"
 #include "support/check.hpp"
 
 namespace nf {
@@ -254,6 +255,41 @@ TEST_F(ViewerWindow, SdfSnapshotsOpenInTheSdfMode) {
   ASSERT_EQ(r.rc, 0) << r.output;
   EXPECT_FALSE(r.report.at("can_train").get<bool>());
   EXPECT_EQ(r.report.at("steps"), 0);
+}
+
+// A radiance snapshot in the viewer, snapped to a test camera at render scale 1: its render (render:FILE) is nf
+// render's of the same snapshot and camera, bit for bit, and the viewport shows it (within 8-bit display
+// rounding); the report names the snapped camera and the finished refinement.
+TEST_F(ViewerWindow, RadianceViewMatchesNfRenderOfTheSameSnapshot) {
+  const std::string scene = (dir_ / "scene").string(), fit = (dir_ / "fit").string();
+  test::write_blender_scene(test::AnalyticScene::three_spheres(), scene, 16, 2, 32);
+  const std::string small =
+      "--set field.encoding.levels=8 --set field.encoding.log2_table_size=15 --set field.encoding.finest_resolution=256 "
+      "--set samples_per_step=16384 --set rays_per_step=128 --set occupancy.resolution=32 --set march.steps=256 "
+      "--set march.max_samples_per_ray=256";
+  ASSERT_EQ(std::system(cat("'", NF_CLI, "' fit '", scene, "' -q --steps 60 ", small, " --out '", fit, "' > /dev/null").c_str()), 0);
+  const std::string reference = (dir_ / "nf_render.png").string(), mine = (dir_ / "viewer_render.png").string();
+  ASSERT_EQ(std::system(cat("'", NF_CLI, "' render '", fit, "/snapshot.nf' --test-view 0 --out '", reference, "' > /dev/null").c_str()), 0);
+  const ViewerRun r = viewer(cat("--frames 6 --train-steps-per-frame 0 --action snap:test:0 --action scale:1 --action "
+                                 "frustums:off --action ui:hide --action render:", mine),
+                             "", fit + "/snapshot.nf");
+  ASSERT_EQ(r.rc, 0) << r.output;
+  EXPECT_EQ(r.report.at("mode"), "radiance");
+  EXPECT_EQ(r.report.at("snapped"), 16) << "test view 0 follows the 16 training views";
+  EXPECT_EQ(r.report.at("level"), 2) << "refined to the full render scale";
+  const Image a = read_image(reference), b = read_image(mine);
+  ASSERT_EQ(a.width, 32);
+  EXPECT_EQ(a.pixels, b.pixels) << "the viewer renders the snapped camera as nf render does";
+  const auto& im = r.report.at("image");
+  ASSERT_EQ(im.at("width"), 32);
+  const double x0 = im.at("x0"), y0 = im.at("y0"), zoom = im.at("zoom");
+  Image shown(32, 32, 3);
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 32; ++x)
+      for (int c = 0; c < 3; ++c) shown.at(x, y, c) = r.shot.at(int(x0 + (x + 0.5) * zoom), int(y0 + (y + 0.5) * zoom), c);
+  const double p = psnr(shown, a);
+  std::printf("viewport vs nf render: %.1f dB\n", p);
+  EXPECT_GT(p, 45.0);
 }
 
 }  // namespace
