@@ -14,20 +14,15 @@
 #include <filesystem>
 #include <fstream>
 
-#include "assets/bundled_files.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "image_mode.hpp"
 #include "io/atomic_file.hpp"
 #include "io/image_io.hpp"
 #include "io/snapshot.hpp"
 #include "pipeline/configs.hpp"
-#include "pipeline/radiance_experiment.hpp"
-#include "pipeline/sdf_experiment.hpp"
+#include "mode_factory.hpp"
 #include "presenter.hpp"
-#include "radiance_mode.hpp"
 #include "scene_args.hpp"
-#include "sdf_mode.hpp"
 #include "viewer_app.hpp"
 #include "window.hpp"
 
@@ -53,10 +48,6 @@ double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-bool ends_with(const std::string& s, const char* suffix) {
-  const size_t n = std::strlen(suffix);
-  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
 
 // ImGui's context and GLFW backend, for the lifetime of the window.
 struct ImGuiSession {
@@ -75,40 +66,15 @@ struct ImGuiSession {
   ImGuiSession& operator=(const ImGuiSession&) = delete;
 };
 
-// The task mode for the input: scenes (a folder, a transforms file) and radiance snapshots open in RadianceMode;
-// meshes (.obj, .ply) and SDF snapshots in SdfMode; images, image snapshots (.nf) and image configs (.json, fitted
-// to the bundled image) in ImageMode.
-std::unique_ptr<Mode> make_mode(gpu::Context& ctx, const Args& a) {
-  if (is_scene_path(a.input) || (ends_with(a.input, ".nf") && pipeline::is_radiance_snapshot(read_snapshot(a.input)))) {
-    RadianceModeOptions ro;
-    ro.input = a.input;
-    if (!a.field.empty()) ro.field = a.field;
-    ro.overrides = a.overrides;
-    ro.seed = a.seed;
-    ro.scene = a.scene.options();
-    ro.background = a.scene.background;
-    return std::make_unique<RadianceMode>(ctx, ro);
-  }
-  const bool sdf_snapshot = ends_with(a.input, ".nf") && pipeline::is_sdf_snapshot(read_snapshot(a.input));
-  if (is_mesh_path(a.input) || sdf_snapshot) {
-    SdfModeOptions so;
-    so.input = a.input;
-    if (!a.field.empty()) so.field = a.field;
-    so.overrides = a.overrides;
-    so.seed = a.seed;
-    return std::make_unique<SdfMode>(ctx, so);
-  }
-  ImageModeOptions mo;
-  if (!a.field.empty()) mo.field = a.field;
-  mo.overrides = a.overrides;
-  mo.seed = a.seed;
-  mo.input = a.input;
-  if (ends_with(a.input, ".json")) {  // a config file: fit it to the bundled image
-    mo.field = a.input;
-    mo.input = assets::bundled_file("images/kodim01.png");
-  }
-  if (mo.input.empty()) mo.input = assets::bundled_file("images/kodim01.png");
-  return std::make_unique<ImageMode>(ctx, mo);
+ModeRequest mode_request(const Args& a) {
+  ModeRequest r;
+  r.input = a.input;
+  r.field = a.field;
+  r.overrides = a.overrides;
+  r.seed = a.seed;
+  r.scene = a.scene.options();
+  r.background = a.scene.background;
+  return r;
 }
 
 int run(const Args& a) {
@@ -127,7 +93,15 @@ int run(const Args& a) {
   while (fb.width == 0 || fb.height == 0) window.wait_events(0.1), fb = window.framebuffer_size();
   Presenter presenter(ctx, surface.get(), fb,
                       a.no_vsync ? present::PresentMode::Immediate : present::PresentMode::Fifo);
-  ViewerApp app(ctx, make_mode(ctx, a));
+  ViewerApp app(ctx, make_mode(ctx, mode_request(a)));
+  // A dropped file that another mode opens replaces the mode (the command line's seed and scene options kept).
+  app.set_mode_factory([&](const std::string& path) {
+    ModeRequest r = mode_request(a);
+    r.input = path;
+    r.field.clear();
+    r.overrides.clear();
+    return make_mode(ctx, r);
+  });
   if (a.frames > 0 && a.train_steps_per_frame > 0) {
     app.budget().steps_per_frame = a.train_steps_per_frame;
     app.set_training(true);
@@ -142,7 +116,8 @@ int run(const Args& a) {
     // swapchain recreation is drawn again (without training) so that the screenshot always exists.
     const bool final_frame = a.frames > 0 && frame >= a.frames - 1;
     window.poll_events();
-    for (const auto& path : window.take_dropped_files()) app.open_dropped(path);
+    for (const auto& path : window.take_dropped_files()) app.open_dropped(path, [&] { presenter.wait_frames(); });
+    if (const auto path = app.take_open_request()) app.open_dropped(*path, [&] { presenter.wait_frames(); });
     if (const auto size = app.take_window_size_request()) window.set_size(size->first, size->second);
     const double now = seconds_now();
     if (a.frames == 0 || frame < a.frames) app.train_frame(now);

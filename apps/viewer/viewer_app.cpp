@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "gpu/context.hpp"
+#include "mode_factory.hpp"
 
 namespace nf::viewer {
 namespace {
@@ -178,9 +179,15 @@ void ViewerApp::action(const std::string& a) {
   }
 }
 
-void ViewerApp::open_dropped(const std::string& path) {
+void ViewerApp::open_dropped(const std::string& path, const std::function<void()>& quiesce) {
   guard([&] {
-    if (ends_with(path, ".nf"))
+    if (factory_ && mode_for(path) != mode_->name()) {
+      auto next = factory_(path);  // built before anything is replaced: a failure keeps the current mode
+      if (quiesce) quiesce();
+      mode_ = std::move(next);
+      training_ = false;
+      (ends_with(path, ".nf") ? snapshot_path_ : input_path_) = path;
+    } else if (ends_with(path, ".nf"))
       mode_->load_snapshot(path), snapshot_path_ = path;
     else
       mode_->open_input(path), input_path_ = path;
@@ -297,7 +304,7 @@ void ViewerApp::draw_panel(float height) {
   if (ImGui::CollapsingHeader("Files")) {
     text_field(mode_->input_kind(), input_path_);
     ImGui::SameLine();
-    if (ImGui::SmallButton("open")) open_dropped(input_path_);
+    if (ImGui::SmallButton("open")) open_request_ = input_path_;
     text_field("snapshot", snapshot_path_);
     if (ImGui::SmallButton("save snapshot"))
       guard([&] {
@@ -305,7 +312,7 @@ void ViewerApp::draw_panel(float height) {
         message_ = cat("saved ", snapshot_path_);
       });
     ImGui::SameLine();
-    if (ImGui::SmallButton("load snapshot")) open_dropped(snapshot_path_);
+    if (ImGui::SmallButton("load snapshot")) open_request_ = snapshot_path_;
     text_field("screenshot", screenshot_path_);
     if (ImGui::SmallButton("save screenshot (S)")) screenshot_request_ = screenshot_path_;
     ImGui::TextDisabled("drop a file (%s) or a .nf snapshot on the window to open it", mode_->input_kind());

@@ -69,8 +69,16 @@ class ViewerApp {
   // Performs an action: app-level ("train", "pause", "step", "reset", "ui:hide", "ui:show", "screenshot",
   // "budget:steps=K", "budget:ms=T") or the mode's. Throws nf::Error for unknown or failing actions.
   void action(const std::string& action);
-  // Paths handed in by the window (drag and drop): .nf snapshots load, other files open as the mode's input.
-  void open_dropped(const std::string& path);
+  // Makes the mode for a dropped file that the current mode does not open (mode_factory.hpp).
+  using ModeFactory = std::function<std::unique_ptr<Mode>(const std::string& path)>;
+  void set_mode_factory(ModeFactory factory) { factory_ = std::move(factory); }
+  // Paths handed in by the window (drag and drop) or the panel's open button: .nf snapshots load, other files
+  // open as the mode's input; a file another mode opens (mode_for) replaces the mode, after quiesce() (which must
+  // wait for the frames that read the current mode's view). Errors go to the panel; the current model stays.
+  void open_dropped(const std::string& path, const std::function<void()>& quiesce = {});
+
+  // A file the panel's open / load buttons asked for (open it with open_dropped, between frames): once.
+  std::optional<std::string> take_open_request() { return std::exchange(open_request_, std::nullopt); }
 
   // A new window size was asked for ("window:WxH"; scripted resizes): the size, once.
   std::optional<std::pair<int, int>> take_window_size_request() {
@@ -89,13 +97,14 @@ class ViewerApp {
 
   gpu::Context& ctx_;
   std::unique_ptr<Mode> mode_;
+  ModeFactory factory_;
   bool training_ = false, single_step_ = false, ui_visible_ = true;
   Budget budget_;
   FrameStats stats_;
   std::vector<float> loss_, quality_;
   uint32_t quality_step_ = UINT32_MAX;
   std::deque<std::pair<double, uint32_t>> step_times_;  // (time, steps done) over the last second
-  std::optional<std::string> screenshot_request_;
+  std::optional<std::string> screenshot_request_, open_request_;
   std::optional<std::pair<int, int>> window_size_request_;
   int screenshot_count_ = 0;
   std::string input_path_, snapshot_path_ = "snapshot.nf", screenshot_path_ = "nf-viewer.png";

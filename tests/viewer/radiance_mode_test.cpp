@@ -10,9 +10,11 @@
 
 #include "io/image_io.hpp"
 #include "pipeline/radiance_fit.hpp"
+#include "mode_factory.hpp"
 #include "radiance_mode.hpp"
 #include "support/analytic_scene.hpp"
 #include "support/gpu_test.hpp"
+#include "viewer_app.hpp"
 #include "viewer_test_support.hpp"
 
 namespace nf::viewer {
@@ -245,6 +247,34 @@ TEST_F(GpuTest, RadianceModeTrainedViewsMatchTheRendererTheEvaluationAndTheAnaly
   expect_error([&] { viewer.action("view:compare"), viewer.run_fresh(false); }, "needs the scene's photos");
   fs::remove(png);
   fs::remove(snap);
+}
+
+// A dropped file (or the panel's open button) that another mode opens replaces the mode, after the frames in
+// flight are waited for; one that fails to open keeps the current mode.
+TEST_F(GpuTest, ADroppedSceneOrMeshSwitchesTheViewersMode) {
+  EXPECT_EQ(mode_for(scene_folder()), "radiance");
+  EXPECT_EQ(mode_for(scene_folder() + "/transforms_train.json"), "radiance");
+  EXPECT_EQ(mode_for(NF_ASSETS_DIR "/meshes/spot.obj"), "sdf");
+  EXPECT_EQ(mode_for(NF_ASSETS_DIR "/images/kodim01.png"), "image");
+  ModeRequest start;
+  start.input = NF_ASSETS_DIR "/meshes/spot.obj";
+  start.overrides = {"batch_size=4096", "chunk_size=4096", "pool.size=16384"};
+  ViewerApp app(ctx(), make_mode(ctx(), start));
+  ASSERT_EQ(app.mode().name(), "sdf");
+  app.set_mode_factory([&](const std::string& path) {
+    ModeRequest r;
+    r.input = path;
+    r.overrides = options().overrides;
+    return make_mode(ctx(), r);
+  });
+  int quiesced = 0;
+  app.open_dropped(scene_folder(), [&] { ++quiesced; });
+  EXPECT_EQ(quiesced, 1);
+  ASSERT_EQ(app.mode().name(), "radiance");
+  EXPECT_TRUE(app.mode().can_train());
+  app.open_dropped("/nonexistent/mesh.obj", [&] { ++quiesced; });
+  EXPECT_EQ(quiesced, 1) << "the new mode failed before anything was replaced";
+  EXPECT_EQ(app.mode().name(), "radiance");
 }
 
 }  // namespace
