@@ -153,8 +153,11 @@ EOF
     ;;
   gpu-bundle)
     dest="${2:-gpu-check}"
+    if [ -e "$dest" ] && [ ! -f "$dest/run.sh" ]; then
+      echo "setup: $dest exists and is not a GPU check bundle; give another folder" >&2; exit 2
+    fi
     rm -rf "$dest"
-    mkdir -p "$dest/bin" "$dest/lib" "$dest/layers" "$dest/data"
+    mkdir -p "$dest/bin" "$dest/lib/cxx" "$dest/layers" "$dest/data"
     cp build/apps/nf "$dest/bin/"
     for t in build/tests/*/test_*; do
       case "$t" in *viewer*|*.cmake) continue ;; esac  # the viewer's tests need a display
@@ -167,8 +170,11 @@ EOF
     # Every library the programs and the layer load, but glibc's and the compiler's runtime (the target has its own).
     for f in "$dest"/bin/* "$layer"; do
       ldd "$f" | awk '/=> \// {print $3}'
-    done | sort -u | grep -Ev '/(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s)\.so' | while read -r lib; do
-      cp -L "$lib" "$dest/lib/"
+    done | sort -u | grep -Ev '/(libc|libm|libmvec|libdl|libpthread|librt|ld-linux[^/]*)\.so' | while read -r lib; do
+      case "$lib" in
+        */libstdc++.so*|*/libgcc_s.so*) cp -L "$lib" "$dest/lib/cxx/" ;;  # used only where the machine's are older
+        *) cp -L "$lib" "$dest/lib/" ;;
+      esac
     done
     if [ -d ../shared/data/nerf/lego_200 ]; then cp -r ../shared/data/nerf/lego_200 "$dest/data/"; fi
     cp apps/bench/gpu_check.sh "$dest/run.sh"

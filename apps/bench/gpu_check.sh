@@ -47,6 +47,11 @@ if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ]; then
   done
 fi
 nf="$bundle/bin/nf"
+# The compiler runtime the programs were built with (GCC 12), only where the machine's is older: a newer one serves
+# the driver's libraries too.
+if ! "$nf" --help > /dev/null 2>&1; then export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$bundle/lib/cxx"; fi
+"$nf" --help > /dev/null 2>&1 || { echo "gpu-check: $nf does not start here:"; ldd "$nf" | grep 'not found'; exit 1; }
+command -v python3 > /dev/null || { echo "gpu-check: python3 is needed for the report (apps/bench/gpu_check_report.py)"; exit 1; }
 steps_file="$logs/steps.jsonl"
 : > "$steps_file"
 

@@ -61,7 +61,7 @@ def main():
         bench["sdf_rbf"] = {k: m.get(k) for k in ("steps", "iou", "chamfer", "samples_per_second", "steps_per_second")}
     step_seconds = {s["name"]: s for s in steps}
     if "sdf_render_512" in step_seconds and step_seconds["sdf_render_512"]["status"] == "passed":
-        bench["sdf_rbf"]["render_512_seconds_with_startup"] = step_seconds["sdf_render_512"]["seconds"]
+        bench.setdefault("sdf_rbf", {})["render_512_seconds_with_startup"] = step_seconds["sdf_render_512"]["seconds"]
     m = load(os.path.join(logs, "nerf", "metrics.json"))
     if m:
         bench["nerf_hashgrid"] = {k: m.get(k) for k in ("steps", "train_seconds", "psnr", "ssim", "rays_per_second",

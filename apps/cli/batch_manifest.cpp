@@ -36,20 +36,24 @@ void add_file(Fnv& f, const fs::path& path) {
   }
 }
 
-// The bytes that make an input what it is: a file's; a scene folder's transforms (.json) files, by name.
+// What makes an input what it is: a file's bytes. A scene (a folder, or a transforms .json file and its
+// folder): the bytes of the folder's .json files and the relative path and size of every file below it (its
+// photos), which catches re-rendered or replaced photos without reading them all.
 std::string input_digest(const std::string& input) {
   Fnv f;
-  if (fs::is_directory(input)) {
+  const bool folder = fs::is_directory(input), scene_file = !folder && fs::path(input).extension() == ".json";
+  if (!folder) add_file(f, input);
+  if (folder || scene_file) {
+    const fs::path root = folder ? fs::path(input) : fs::path(input).parent_path();
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(input))
-      if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
+    for (const auto& e :
+         fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied))
+      if (e.is_regular_file()) files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& p : files) {
-      f.add(p.filename().string());
-      add_file(f, p);
+      f.add(fs::relative(p, root).string() + "\n" + std::to_string(fs::file_size(p)) + "\n");
+      if (folder && p.parent_path() == root && p.extension() == ".json") add_file(f, p);
     }
-  } else {
-    add_file(f, input);
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(f.h));
@@ -73,11 +77,10 @@ std::string stem_of(const std::string& path) {
 }  // namespace
 
 std::string job_id(const BatchJob& job) {
-  // What determines the result: the input's bytes and the config's content (not where they live), the seed,
-  // the steps and the overrides.
-  const bool config_file = fs::path(job.field).extension() == ".json";
+  // What determines the result: the input (input_digest) and the config's content (a built-in config's too,
+  // so that a changed default is a new job), not where they live; the seed, the steps and the overrides.
   const json what = {{"input", input_digest(job.input)},
-                     {"field", config_file ? pipeline::load_config(job.field).value.dump() : job.field},
+                     {"field", pipeline::load_config(job.field).value.dump()},
                      {"seed", job.seed},
                      {"steps", job.steps},
                      {"set", job.overrides}};

@@ -24,7 +24,7 @@ std::vector<BatchJob> plan_jobs(const std::vector<std::string>& inputs,
                                 const std::vector<std::string>& fields, const std::vector<uint32_t>& seeds,
                                 uint32_t steps, const std::vector<std::string>& overrides);
 
-// The id of a job from its other members (reads the input's bytes; a scene folder: its .json files).
+// The id of a job from its other members (reads the input, see above).
 std::string job_id(const BatchJob& job);
 
 // JSON Lines: one object per job with keys id, input, field, seed, steps, set.

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -32,9 +34,13 @@ struct JobResult {
 bool locked(const fs::path& lock_path) {
   const int fd = open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  const bool busy = flock(fd, LOCK_SH | LOCK_NB) != 0;
+  const bool ok = flock(fd, LOCK_SH | LOCK_NB) == 0;
+  const int e = errno;
   close(fd);
-  return busy;
+  if (!ok && e != EWOULDBLOCK)
+    fail(lock_path.string(), ": cannot lock it (", std::strerror(e),
+         "): the results folder needs flock support");
+  return !ok;
 }
 
 JobResult inspect(const fs::path& dir, const BatchJob& job) {
@@ -68,7 +74,8 @@ double mean(const std::vector<double>& v) {
 }
 
 std::string number(const std::optional<json>& m, const char* key, int digits) {
-  return m && m->contains(key) ? fixed((*m)[key].get<double>(), digits) : "";
+  // A value may be null (a mesh fit without --export-mesh has no Chamfer distance).
+  return m && m->contains(key) && (*m)[key].is_number() ? fixed((*m)[key].get<double>(), digits) : "";
 }
 
 }  // namespace
@@ -110,8 +117,8 @@ void merge_batch(const std::string& dir, bool quiet) {
     FieldStats& f = per_field[r.job->field];
     ++f.jobs;
     if (m) {
-      if (m->contains("psnr")) f.psnr.push_back((*m)["psnr"].get<double>());
-      if (m->contains("iou")) f.iou.push_back((*m)["iou"].get<double>());
+      if (m->contains("psnr") && (*m)["psnr"].is_number()) f.psnr.push_back((*m)["psnr"].get<double>());
+      if (m->contains("iou") && (*m)["iou"].is_number()) f.iou.push_back((*m)["iou"].get<double>());
       f.seconds.push_back((*m)["train_seconds"].get<double>());
     } else {
       not_done.push_back(r.job->id + " " + r.status + (r.note.empty() ? "" : " (" + r.note + ")"));

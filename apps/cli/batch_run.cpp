@@ -8,9 +8,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -90,7 +93,19 @@ class JobLock {
   explicit JobLock(const std::string& path) {
     fd_ = open(path.c_str(), O_RDWR | O_CREAT, 0644);
     if (fd_ < 0) fail(path, ": cannot create the job's lock file");
-    if (flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+    // A probe of `nf batch merge` holds the lock for an instant: a job is busy only if it stays locked.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      if (flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+      const int e = errno;
+      if (e != EWOULDBLOCK) {
+        close(fd_);
+        fd_ = -1;
+        fail(
+            path, ": cannot lock it (", std::strerror(e),
+            "): the results folder needs flock support (NFS with its lock service, Lustre mounted -o flock)");
+      }
+      usleep(100000);
+    }
     close(fd_);
     fd_ = -1;
   }
@@ -122,12 +137,22 @@ ChildResult run_child(const std::vector<std::string>& args, const std::string& l
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t parent = getpid();
+  // A stop signal arriving while the child starts is held until g_child names it, then passed on.
+  sigset_t stops, old;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stops, &old);
   const pid_t pid = fork();
   if (pid < 0) {
+    sigprocmask(SIG_SETMASK, &old, nullptr);
     close(log_fd);
     fail("nf batch run: cannot start a process (fork failed)");
   }
   if (pid == 0) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &old, nullptr);
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // this process killed: the fit stops after its step, with a snapshot
     if (getppid() != parent) _exit(128 + SIGTERM);
     dup2(log_fd, STDOUT_FILENO);
@@ -138,6 +163,8 @@ ChildResult run_child(const std::vector<std::string>& args, const std::string& l
   }
   close(log_fd);
   g_child = pid;
+  sigprocmask(SIG_SETMASK, &old, nullptr);
+  if (g_signal) kill(pid, g_signal);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -183,10 +210,14 @@ std::string host_name() {
 std::string result_summary(const fs::path& dir) {
   const json m = read_json_file((dir / "metrics.json").string());
   char b[96];
+  // A value may be null (a mesh fit without --export-mesh has no Chamfer distance).
+  const auto number = [&](const char* key) {
+    return m.contains(key) && m[key].is_number() ? m[key].get<double>() : std::nan("");
+  };
   if (m.contains("iou"))
-    std::snprintf(b, sizeof b, "IoU %.4f, Chamfer %.5f", m["iou"].get<double>(), m.value("chamfer", 0.0));
+    std::snprintf(b, sizeof b, "IoU %.4f", number("iou"));
   else
-    std::snprintf(b, sizeof b, "PSNR %.2f dB, SSIM %.4f", m.value("psnr", 0.0), m.value("ssim", 0.0));
+    std::snprintf(b, sizeof b, "PSNR %.2f dB, SSIM %.4f", number("psnr"), number("ssim"));
   return b;
 }
 
@@ -311,6 +342,7 @@ void run_batch(const BatchRunArgs& a) {
     args.insert(args.end(), {"--snapshot-every", std::to_string(a.snapshot_every)});
     if (a.gpu.device >= 0) args.insert(args.end(), {"--device", std::to_string(a.gpu.device)});
     if (a.gpu.validation) args.push_back("--validation");
+    if (g_signal) break;  // a stop request while this job was being prepared
     const uint32_t attempt = next_attempt(dir);
     const std::string log_path = (dir / "log.txt").string();
     const std::streamoff log_start = fs::exists(log_path) ? std::streamoff(fs::file_size(log_path)) : 0;

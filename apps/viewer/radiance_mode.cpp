@@ -573,12 +573,32 @@ void RadianceMode::load_snapshot(const std::string& path) {
   } catch (const json::exception&) {
     fail("snapshot ", path, ": malformed description (no scene)");
   }
-  // The photos it was trained on, to go on training: the open scene when it is that one, else the files.
+  // The photos it was trained on, to go on training: the open scene when it is that one, else the files,
+  // loaded at the size the snapshot's cameras have; any other split or size is for viewing only (its cameras
+  // are the snapshot's, and a photo must belong to its camera).
+  const auto info = pipeline::RadianceSceneInfo::from_json(s.description.at("scene"));
+  const auto same = [&](const data::Scene& sc) {
+    const auto other = pipeline::RadianceSceneInfo::of(sc);
+    if (other.train_names != info.train_names || other.test_names != info.test_names) return false;
+    for (size_t i = 0; i < info.train_cameras.size(); ++i)
+      if (!(other.train_cameras[i].k == info.train_cameras[i].k)) return false;
+    return true;
+  };
   std::shared_ptr<const data::Scene> scene;
-  if (scene_ && scene_->source == source)
-    scene = scene_;
-  else if (!source.empty() && fs::exists(source))
-    scene = std::make_shared<const data::Scene>(data::load_scene(source, options_.scene));
+  if (scene_ && scene_->source == source && same(*scene_)) scene = scene_;
+  if (!scene && !source.empty() && fs::exists(source) && !info.train_cameras.empty()) {
+    data::SceneOptions o = options_.scene;
+    const data::Scene probe = data::load_scene(source, [&] {
+      data::SceneOptions cameras_only = o;
+      cameras_only.load_images = false;
+      cameras_only.downscale = 1;
+      return cameras_only;
+    }());
+    if (!probe.train.empty() && info.train_cameras[0].k.width > 0)
+      o.downscale = std::max(1, probe.train[0].camera.k.width / info.train_cameras[0].k.width);
+    auto loaded = std::make_shared<const data::Scene>(data::load_scene(source, o));
+    if (same(*loaded)) scene = std::move(loaded);
+  }
   auto e = pipeline::RadianceExperiment::from_snapshot(ctx_, s, path, scene.get());
   const json config = e->config();
   config_name_ = "snapshot " + path;
@@ -586,7 +606,9 @@ void RadianceMode::load_snapshot(const std::string& path) {
   install(std::move(e), scene, config);
   if (first) camera_ = SceneCamera::around(frame_);
   notice_ = cat("loaded ", path, " at step ", steps_done(),
-                scene ? std::string() : cat(" (viewing only: its photos ", source, " are not there)"));
+                scene ? std::string()
+                      : cat(" (viewing only: its photos ", source,
+                            " are not there, or not as it was trained on them)"));
 }
 
 json RadianceMode::report(const ViewRect& rect) const {

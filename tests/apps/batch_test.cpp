@@ -219,6 +219,23 @@ TEST_F(Batch, ShardsFromSchedulersFailuresAndBadInput) {
       << merged.out;
   EXPECT_NE(merged.err.find("1 of 2 jobs are not done"), std::string::npos) << merged.err;
 
+  // A mesh job: its metrics have an IoU and a null Chamfer distance (no --export-mesh), which the tables
+  // leave empty.
+  ASSERT_EQ(nf("batch plan " + test::asset("meshes/spot.obj") +
+               " --fields sdf-rbf --steps 5 --set batch_size=4096 "
+               "--set chunk_size=4096 --set pool.size=16384 --out " +
+               path("mesh.jsonl"))
+                .code,
+            0);
+  const Outcome mesh = nf("batch run " + path("mesh.jsonl") + " --out " + path("meshes"));
+  ASSERT_EQ(mesh.code, 0) << mesh.err;
+  EXPECT_NE(mesh.err.find(": IoU "), std::string::npos) << mesh.err;
+  const Outcome meshes = nf("batch merge " + path("meshes"));
+  ASSERT_EQ(meshes.code, 0) << meshes.err;
+  EXPECT_NE(meshes.out.find("| field | jobs | done | mean IoU | median IoU | mean train (s) |"),
+            std::string::npos)
+      << meshes.out;
+
   // One-line errors.
   expect_clean_failure(nf("batch run " + manifest + " --out " + path("x") + " --shard 2/2"), "shard 2 of 2",
                        path("x"));
