@@ -15,7 +15,8 @@
 #   ./setup.sh sanitize builds with ASan + UBSan into build-asan/ and runs the CPU tests and a GPU subset
 #   ./setup.sh gpu-bundle [DIR]
 #                       packs what the GPU check needs into DIR (default gpu-check/): nf, the test executables, the
-#                       libraries beyond glibc (the Vulkan loader too), the validation layer, a scene; on a GPU
+#                       libraries beyond glibc (the Vulkan loader too), the validation layer, the scene in
+#                       NF_GPU_SCENE if given; on a GPU
 #                       machine, DIR/run.sh runs the check (apps/bench/gpu_check.sh)
 #   ./setup.sh build    only installs the packages and builds
 set -euo pipefail
@@ -176,7 +177,9 @@ EOF
         *) cp -L "$lib" "$dest/lib/" ;;
       esac
     done
-    if [ -d ../shared/data/nerf/lego_200 ]; then cp -r ../shared/data/nerf/lego_200 "$dest/data/"; fi
+    # A NeRF-synthetic scene for the radiance rows (NF_GPU_SCENE: a folder holding transforms_subset_train.json or
+    # transforms_train.json, e.g. a 200 x 200 lego); without one they are left out.
+    if [ -n "${NF_GPU_SCENE:-}" ]; then cp -r "$NF_GPU_SCENE" "$dest/data/scene"; fi
     cp apps/bench/gpu_check.sh "$dest/run.sh"
     cp apps/bench/gpu_check_report.py "$dest/"
     echo "setup: GPU check bundle in $dest ($(du -sh "$dest" | cut -f1)); on the GPU machine, from the checkout: $dest/run.sh [OUT_DIR]"

@@ -6,7 +6,7 @@
 #
 # It runs from a bundle, made on a Debian 12 machine by `./setup.sh gpu-bundle` (folder gpu-check/ of the checkout):
 # bin/ (nf and the test executables), lib/ (the libraries they need beyond glibc and libstdc++, the Vulkan loader
-# included), layers/ (the Khronos validation layer), data/ (a NeRF-synthetic scene, when ../shared had one) and
+# included), layers/ (the Khronos validation layer), data/scene (the NeRF-synthetic scene NF_GPU_SCENE named, if any) and
 # this script as run.sh. A bare machine needs nothing else but its GPU driver.
 #
 #   gpu-check/run.sh [OUT_DIR] [--quick]
@@ -102,7 +102,8 @@ done
 step sdf_fit 180 "$nf" fit "$source_dir/assets/meshes/spot.obj" --field sdf-rbf -q --steps "$sdf_steps" \
   --set batch_size=16384 --set pool.size=262144 --export-mesh 128 --out "$logs/sdf"
 step sdf_render_512 60 "$nf" render "$logs/sdf/snapshot.nf" --width 512 --height 512 --out "$logs/sdf/render_512.png"
-scene="$bundle/data/lego_200/transforms_subset_train.json"
+scene="$bundle/data/scene/transforms_subset_train.json"
+[ -f "$scene" ] || scene="$bundle/data/scene/transforms_train.json"
 if [ -f "$scene" ]; then
   step nerf_fit 240 "$nf" fit "$scene" --field nerf-hashgrid -q --max-seconds "$nerf_seconds" "${nerf_size[@]}" \
     --out "$logs/nerf"
